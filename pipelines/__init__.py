@@ -1,0 +1,1 @@
+"""govreport: Chinese government work reports -> indicator facts warehouse."""

@@ -1,0 +1,211 @@
+"""``govreport``: the command line of the pipeline.
+
+    govreport run [--reports DIR] [--warehouse PATH]     materialise everything through Dagster
+    govreport extract PATH [--level L --region R --year Y]  facts of one file as JSON lines
+    govreport evaluate [GOLD_DIR]                           precision/recall against the gold facts
+    govreport quarantine [--warehouse PATH]                 files set aside, with their reasons
+    govreport query SQL [--warehouse PATH]                  run SQL on the published warehouse
+    govreport chart ...                                     target-vs-actual / cross-region charts
+    govreport bench [--quick]                               throughput benchmarks
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipelines import paths
+
+
+def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse", type=Path, default=None,
+        help="DuckDB warehouse file (default: $GOVREPORT_WAREHOUSE or data/warehouse/govreport.duckdb)",
+    )
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.runner import run_pipeline
+
+    reports = (args.reports or paths.reports_dir()).resolve()
+    warehouse = (args.warehouse or paths.warehouse_path()).resolve()
+    print(f"govreport: processing reports under {reports}", file=sys.stderr)
+    try:
+        outcome = run_pipeline(reports, warehouse)
+    except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
+        print(f"govreport run: error: {exc}", file=sys.stderr)
+        return 1
+    if not outcome.success:
+        print(f"govreport run: FAILED (run {outcome.run_id}): {outcome.error}", file=sys.stderr)
+        return 1
+    print(f"Run {outcome.run_id} succeeded: {len(outcome.partitions)} report files.")
+    print(f"Warehouse (building): {outcome.warehouse}")
+    print(f"Published snapshot (open this in BI tools): {outcome.published}")
+    print("Tables and views, rows:")
+    for name, count in outcome.table_counts.items():
+        print(f"  {name:45s} {count:>8d}")
+    return 0
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from pipelines.extract import extract_facts
+    from pipelines.ingest import read_report
+
+    path: Path = args.path
+    if not path.exists():
+        print(f"govreport extract: error: {path} does not exist", file=sys.stderr)
+        return 2
+    outcome = read_report(path, None, region=args.region, region_level=args.level, report_year=args.year)
+    doc = outcome.document
+    if doc is None:
+        for issue in outcome.issues:
+            print(f"govreport extract: error: {path}: {issue.reason_code}: {issue.reason}", file=sys.stderr)
+        return 1
+    for issue in outcome.issues:
+        print(f"govreport extract: warning: {issue.reason_code}: {issue.reason}", file=sys.stderr)
+    facts = extract_facts(doc.text, region=doc.region, region_level=doc.region_level, report_year=doc.report_year)
+    out = sys.stdout
+    for fact in facts:
+        out.write(json.dumps(fact.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipelines.evaluate import main as evaluate_main
+
+    return evaluate_main([str(args.gold_dir)] + (["--scope", args.scope] if args.scope else []))
+
+
+def _cmd_quarantine(args: argparse.Namespace) -> int:
+    import duckdb
+
+    warehouse = (args.warehouse or paths.warehouse_path()).resolve()
+    if not warehouse.exists():
+        print(f"govreport quarantine: error: no warehouse at {warehouse}; run `govreport run` first", file=sys.stderr)
+        return 1
+    from pipelines.warehouse.connection import warehouse_lock
+
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        rows = con.execute(
+            "SELECT severity, reason_code, source_path, reason, detected_encoding, size_bytes, first_chars, "
+            "duplicate_of, recorded_at FROM raw.ingest_quarantine ORDER BY severity, source_path"
+        ).fetchall()
+        con.close()
+    if not rows:
+        print("No files in quarantine.")
+        return 0
+    for sev, code, src, reason, enc, size, first, dup, at in rows:
+        print(f"[{sev}] {code}: {src}")
+        print(f"    {reason}")
+        print(f"    encoding={enc} size={size} recorded={at:%Y-%m-%d %H:%M:%S}" + (f" duplicate_of={dup}" if dup else ""))
+        if first:
+            print(f"    starts: {first[:60]!r}")
+    print(f"{len(rows)} file(s) in quarantine.")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    target = (args.warehouse or paths.published_path()).resolve()
+    if not target.exists():
+        print(f"govreport query: error: {target} does not exist; run `govreport run` first", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        frame = con.execute(args.sql).df()
+    except duckdb.Error as exc:
+        print(f"govreport query: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(frame.to_string(index=False) if args.format == "table" else frame.to_csv(index=False), end="\n")
+    return 0
+
+
+def _cmd_chart(args: argparse.Namespace) -> int:
+    from pipelines import charts
+
+    target = (args.warehouse or paths.published_path()).resolve()
+    if not target.exists():
+        print(f"govreport chart: error: {target} does not exist; run `govreport run` first", file=sys.stderr)
+        return 1
+    if args.chart == "target-vs-actual":
+        result = charts.target_vs_actual_chart(target, args.region, args.indicator, args.out)
+    else:
+        result = charts.cross_region_chart(
+            target, args.indicator, args.year, args.out, kind=args.kind, region_level=args.level
+        )
+    print(f"wrote {result.path} ({len(result.points)} data points)")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from pipelines.bench import main as bench_main
+
+    return bench_main(["--quick"] if args.quick else [])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``govreport``."""
+    parser = argparse.ArgumentParser(prog="govreport", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="materialise every asset (ingest, extract, load, dbt, publish) in-process")
+    run.add_argument("--reports", type=Path, default=None,
+                     help="folder of report files (default: $GOVREPORT_REPORTS_DIR or data/reports)")
+    _warehouse_arg(run)
+    run.set_defaults(func=_cmd_run)
+
+    ext = sub.add_parser("extract", help="print the facts of one report file as JSON lines")
+    ext.add_argument("path", type=Path)
+    ext.add_argument("--level", choices=["national", "province", "city", "county"])
+    ext.add_argument("--region")
+    ext.add_argument("--year", type=int)
+    ext.set_defaults(func=_cmd_extract)
+
+    ev = sub.add_parser("evaluate", help="score extraction against hand-checked gold facts")
+    ev.add_argument("gold_dir", nargs="?", type=Path, default=paths.SHARED_DIR / "gold")
+    ev.add_argument("--scope", choices=["headline", "full"], default=None)
+    ev.set_defaults(func=_cmd_evaluate)
+
+    qu = sub.add_parser("quarantine", help="list files set aside (rejected, duplicates, warnings)")
+    _warehouse_arg(qu)
+    qu.set_defaults(func=_cmd_quarantine)
+
+    q = sub.add_parser("query", help="run SQL against the published (read-only) warehouse")
+    q.add_argument("sql")
+    q.add_argument("--format", choices=["table", "csv"], default="table")
+    _warehouse_arg(q)
+    q.set_defaults(func=_cmd_query)
+
+    ch = sub.add_parser("chart", help="render a chart from the published warehouse to .png or .html")
+    ch.add_argument("chart", choices=["target-vs-actual", "cross-region"])
+    ch.add_argument("--indicator", default="gdp_growth")
+    ch.add_argument("--region", default="南京市", help="for target-vs-actual")
+    ch.add_argument("--year", type=int, default=2026, help="for cross-region")
+    ch.add_argument("--kind", default="target", choices=["actual", "target", "plan_target"])
+    ch.add_argument("--level", default="province", choices=["national", "province", "city", "county"])
+    ch.add_argument("--out", type=Path, required=True)
+    _warehouse_arg(ch)
+    ch.set_defaults(func=_cmd_chart)
+
+    b = sub.add_parser("bench", help="extraction throughput vs jieba and a regex scan; scaling")
+    b.add_argument("--quick", action="store_true")
+    b.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``govreport`` console script."""
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("DAGSTER_DBT_QUIET", "1")
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""The one Dagster ``Definitions`` object (loaded by ``workspace.yaml`` and by the CLI)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from pipelines.defs.automation import (
+    daily_full_refresh,
+    process_reports_job,
+    refresh_warehouse_job,
+    report_folder_sensor,
+)
+from pipelines.defs.checks import ASSET_CHECKS
+from pipelines.defs.report_assets import indicator_facts, report_texts
+from pipelines.defs.resources import default_duckdb, default_settings
+from pipelines.defs.warehouse_assets import dbt_models, dbt_project, published_warehouse, raw_tables
+
+
+def build_definitions(reports_dir: Path | None = None, warehouse: Path | None = None) -> dg.Definitions:
+    """Definitions for a reports folder and a warehouse file (defaults: environment, then ``data/``)."""
+    return dg.Definitions(
+        assets=[report_texts, indicator_facts, raw_tables, dbt_models, published_warehouse],
+        asset_checks=ASSET_CHECKS,
+        jobs=[process_reports_job, refresh_warehouse_job],
+        sensors=[report_folder_sensor],
+        schedules=[daily_full_refresh],
+        resources={
+            "settings": default_settings(reports_dir, warehouse),
+            "duckdb": default_duckdb(warehouse),
+            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,117 @@
+"""Jobs, the new-file sensor and the daily full-refresh schedule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.partitions import REPORTS_PARTITION, report_partitions
+from pipelines.defs.report_assets import files_by_partition, indicator_facts, report_texts
+from pipelines.defs.resources import PipelineSettings
+from pipelines.defs.warehouse_assets import dbt_models, published_warehouse, raw_tables
+
+REPORT_JOB = "process_reports"
+REFRESH_JOB = "refresh_warehouse"
+
+process_reports_job = dg.define_asset_job(
+    REPORT_JOB,
+    selection=dg.AssetSelection.all(),
+    partitions_def=report_partitions,
+    description="Ingest and extract the selected report partitions, then load, build the marts and publish.",
+)
+
+refresh_warehouse_job = dg.define_asset_job(
+    REFRESH_JOB,
+    selection=dg.AssetSelection.assets(raw_tables, dbt_models, published_warehouse),
+    description="Load what is staged (dropping removed reports), rebuild the marts and publish. No extraction.",
+)
+
+PARTITIONED_ASSETS = (report_texts, indicator_facts)
+
+
+def partition_range_tags(keys: list[str]) -> dict[str, str]:
+    """Run tags that make one run cover every partition from ``keys[0]`` to ``keys[-1]``."""
+    return {
+        "dagster/asset_partition_range_start": keys[0],
+        "dagster/asset_partition_range_end": keys[-1],
+    }
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan_report_folder(reports_dir: Path, previous: dict[str, list]) -> dict[str, list]:
+    """Fingerprint every report file as ``[size, mtime_ns, sha256]``, hashing only files whose stat changed."""
+    state: dict[str, list] = {}
+    for key, path in files_by_partition(reports_dir).items():
+        stat = path.stat()
+        old = previous.get(key)
+        if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+            state[key] = old
+        else:
+            state[key] = [stat.st_size, stat.st_mtime_ns, _file_sha256(path)]
+    return state
+
+
+@dg.sensor(
+    jobs=[process_reports_job, refresh_warehouse_job],
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def report_folder_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
+    """Register new report files as partitions and request a run for each new or changed file.
+
+    The cursor holds every file's fingerprint, so an unchanged folder requests nothing. A removed
+    file's partition is deleted and one refresh run drops its facts from the warehouse.
+    """
+    previous: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
+    current = scan_report_folder(settings.reports, previous)
+    registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
+    new_keys = sorted(k for k in current if k not in registered)
+    changed = sorted(k for k in current if k not in previous or previous[k][2] != current[k][2])
+    removed = sorted(k for k in registered if k not in current)
+    requests = [
+        dg.RunRequest(partition_key=k, run_key=f"{k}@{current[k][2][:16]}", job_name=REPORT_JOB)
+        for k in sorted(set(changed) | set(new_keys))
+    ]
+    if removed:
+        requests.append(dg.RunRequest(run_key=f"removed:{','.join(removed)}@{len(current)}", job_name=REFRESH_JOB))
+    partition_requests = []
+    if new_keys:
+        partition_requests.append(report_partitions.build_add_request(new_keys))
+    if removed:
+        partition_requests.append(report_partitions.build_delete_request(removed))
+    if requests:
+        context.log.info(
+            f"{len(new_keys)} new, {len(changed)} new or changed, {len(removed)} removed report files"
+        )
+    return dg.SensorResult(
+        run_requests=requests,
+        dynamic_partitions_requests=partition_requests,
+        cursor=json.dumps(current, sort_keys=True),
+    )
+
+
+@dg.schedule(
+    job=process_reports_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+def daily_full_refresh(context: dg.ScheduleEvaluationContext):
+    """Every day at 06:00 Beijing time, re-process every registered report in one run."""
+    keys = context.instance.get_dynamic_partitions(REPORTS_PARTITION)
+    if not keys:
+        return dg.SkipReason("no report partitions registered yet (the sensor registers files)")
+    return dg.RunRequest(
+        run_key=None,
+        tags={**partition_range_tags(list(keys)), "govreport/trigger": "daily_full_refresh"},
+    )

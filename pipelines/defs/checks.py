@@ -1,0 +1,3 @@
+"""Asset checks on the warehouse (filled in by the production-readiness work)."""
+
+ASSET_CHECKS: list = []

@@ -1,0 +1,137 @@
+"""Partitioned assets: ingest report files and extract their facts into the staging area."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.defs.partitions import report_partitions
+from pipelines.defs.resources import PipelineSettings
+from pipelines.ingest import discover_report_files, partition_key_for
+from pipelines.process import extraction_payload, ingest_payload
+from pipelines.staging import StagingStore
+
+# Below this many reports a process pool costs more than it saves.
+_MIN_PARTITIONS_FOR_POOL = 8
+
+
+def files_by_partition(reports_dir: Path) -> dict[str, Path]:
+    """Map every report file under ``reports_dir`` to its partition key."""
+    return {partition_key_for(p, reports_dir): p for p in discover_report_files(reports_dir)}
+
+
+@dg.asset(
+    key=["staging", "report_texts"],
+    partitions_def=report_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="ingest",
+    kinds={"python"},
+)
+def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    """Decode, normalise and attribute each report file; stage its text and metadata or its quarantine reason."""
+    store = StagingStore(settings.staging)
+    files = files_by_partition(settings.reports)
+    keys = context.partition_keys
+    loaded = rejected = missing = 0
+    issues: Counter[str] = Counter()
+    chars = 0
+    for i, key in enumerate(keys, 1):
+        path = files.get(key)
+        if path is None:
+            context.log.warning(f"{key}: no file under {settings.reports} any more; dropping its staged data")
+            store.remove(key)
+            missing += 1
+            continue
+        payload = ingest_payload(path, settings.reports, key)
+        store.write_document(key, payload)
+        for issue in payload["issues"]:
+            issues[issue["reason_code"]] += 1
+            log = context.log.warning if issue["severity"] != "rejected" else context.log.error
+            log(f"{key}: {issue['severity']} ({issue['reason_code']}): {issue['reason']}")
+        if payload["document"] is None:
+            rejected += 1
+        else:
+            loaded += 1
+            chars += len(payload["document"]["text"])
+        if i % 100 == 0 or i == len(keys):
+            context.log.info(f"ingest: {i}/{len(keys)} files read")
+    return dg.MaterializeResult(
+        metadata={
+            "files": len(keys),
+            "documents": loaded,
+            "rejected": rejected,
+            "missing_files": missing,
+            "characters": chars,
+            "issues_by_reason": dict(issues),
+        }
+    )
+
+
+def _extract_one(args: tuple[str, str]) -> tuple[str, str, dict]:
+    staging_dir, key = args
+    store = StagingStore(Path(staging_dir))
+    staged, document_sha = store.read_document(key)
+    return key, document_sha, extraction_payload(staged["document"])
+
+
+@dg.asset(
+    key=["staging", "indicator_facts"],
+    deps=[report_texts],
+    partitions_def=report_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name="extract",
+    kinds={"python"},
+)
+def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
+    """Extract indicator facts (with quote and offsets) and policy keyword counts from each staged report."""
+    store = StagingStore(settings.staging)
+    keys = [k for k in context.partition_keys if (store.partition_dir(k) / "document.json").exists()]
+    workers = settings.extract_workers or (os.cpu_count() or 1)
+    jobs = [(str(settings.staging), k) for k in keys]
+    per_indicator: Counter[str] = Counter()
+    per_kind: Counter[str] = Counter()
+    total = 0
+    if workers > 1 and len(keys) >= _MIN_PARTITIONS_FOR_POOL:
+        context.log.info(f"extract: {len(keys)} reports on {workers} processes")
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_extract_one, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+            results = list(_progress(context, results, len(jobs)))
+    else:
+        results = list(_progress(context, map(_extract_one, jobs), len(jobs)))
+    preview_rows = []
+    for key, document_sha, payload in results:
+        store.write_extraction(key, document_sha, payload)
+        facts = payload["facts"]
+        total += len(facts)
+        per_indicator.update(f["indicator_id"] for f in facts)
+        per_kind.update(f["kind"] for f in facts)
+        preview_rows.extend((key, f) for f in facts[:3])
+    preview = "\n".join(
+        ["| partition | indicator | kind | period | value | unit | quote |", "|---|---|---|---|---|---|---|"]
+        + [
+            f"| {k} | {f['indicator_id']} | {f['kind']} | {f['period_year']} | "
+            f"{f['value'] if f['value'] is not None else str(f['value_low']) + '–' + str(f['value_high'])} | "
+            f"{f['unit']} | {f['quote'][:40]} |"
+            for k, f in preview_rows[:15]
+        ]
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "reports": len(keys),
+            "facts": total,
+            "facts_per_kind": dict(per_kind),
+            "facts_per_indicator": dict(per_indicator.most_common()),
+            "preview": dg.MetadataValue.md(preview),
+        }
+    )
+
+
+def _progress(context: dg.AssetExecutionContext, results, total: int):
+    for i, item in enumerate(results, 1):
+        if i % 100 == 0 or i == total:
+            context.log.info(f"extract: {i}/{total} reports done")
+        yield item

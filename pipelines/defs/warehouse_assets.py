@@ -1,0 +1,115 @@
+"""Warehouse assets: load the raw tables, build the dbt models, publish a snapshot for BI tools."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_duckdb import DuckDBResource
+
+from pipelines import paths
+from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
+from pipelines.defs.report_assets import indicator_facts
+from pipelines.defs.resources import PipelineSettings
+from pipelines.staging import StagingStore
+from pipelines.warehouse.connection import open_warehouse, warehouse_lock
+from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
+from pipelines.warehouse.publish import export_marts, publish_snapshot
+
+RAW_KEYS = {
+    "reports": dg.AssetKey(["raw", "reports"]),
+    "facts": dg.AssetKey(["raw", "facts"]),
+    "keyword_counts": dg.AssetKey(["raw", "keyword_counts"]),
+    "ingest_quarantine": dg.AssetKey(["raw", "ingest_quarantine"]),
+}
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, deps=[indicator_facts], kinds={"duckdb"}, group_name="warehouse",
+                     description=f"Raw table raw.{name}, loaded from the staged partitions.")
+        for name, key in RAW_KEYS.items()
+    ],
+    pool=WRITER_POOL,
+)
+def raw_tables(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
+) -> Iterator[dg.MaterializeResult]:
+    """Load new, changed and removed report partitions into the raw DuckDB tables in one transaction."""
+    store = StagingStore(settings.staging)
+    registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
+    warehouse = Path(duckdb.database)
+    with open_warehouse(warehouse, log=context.log) as con:
+        summary = sync_raw_tables(con, store, registered, log=context.log)
+        counts = raw_row_counts(con)
+    for key in [k for k in store.ready_partitions() if k not in registered]:
+        store.remove(key)
+    context.log.info(
+        f"load: {len(summary.partitions_loaded)} partitions (re)loaded, {len(summary.partitions_removed)} removed, "
+        f"{summary.partitions_unchanged} unchanged; rows inserted {summary.rows_inserted}; "
+        f"duplicates {summary.duplicates}; totals {counts}"
+    )
+    common = {
+        "partitions_loaded": len(summary.partitions_loaded),
+        "partitions_removed": len(summary.partitions_removed),
+        "partitions_unchanged": summary.partitions_unchanged,
+    }
+    for name, key in RAW_KEYS.items():
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                **common,
+                "dagster/row_count": counts[name],
+                "rows_inserted": summary.rows_inserted.get(name, 0),
+                "table": f"raw.{name}",
+            },
+        )
+
+
+def _prepared_dbt_project() -> DbtProject:
+    project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
+    if not project.manifest_path.exists():
+        # A fresh clone has no manifest yet: parse once (the README's commands do it up front).
+        project.preparer.prepare(project)
+    return project
+
+
+dbt_project = _prepared_dbt_project()
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WRITER_POOL)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: DuckDBResource):
+    """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse."""
+    warehouse = Path(duckdb.database)
+    os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)  # profiles.yml reads the path from here
+    with warehouse_lock(warehouse, log=context.log):
+        yield from dbt.cli(["build"], context=context).stream()
+
+
+@dg.asset(
+    key=["published_warehouse"],
+    deps=[dbt_models],
+    pool=WRITER_POOL,
+    group_name="publish",
+    kinds={"duckdb", "parquet"},
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
+) -> dg.MaterializeResult:
+    """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts."""
+    warehouse = Path(duckdb.database)
+    with warehouse_lock(warehouse, log=context.log):
+        result = publish_snapshot(warehouse, Path(settings.published_path))
+    exports = export_marts(Path(settings.published_path), Path(settings.exports_dir))
+    context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")
+    return dg.MaterializeResult(
+        metadata={
+            "published_path": dg.MetadataValue.path(settings.published_path),
+            "exports_dir": dg.MetadataValue.path(settings.exports_dir),
+            "tables": {k: int(v) for k, v in getattr(result, "row_counts", {}).items()},
+            "exports": exports,
+        }
+    )

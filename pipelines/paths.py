@@ -1,0 +1,34 @@
+"""Filesystem locations of the project, with environment-variable overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+TAXONOMY_CSV = DBT_PROJECT_DIR / "seeds" / "dim_indicator.csv"
+DEFAULT_REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse" / "govreport.duckdb"
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+
+
+def reports_dir() -> Path:
+    """The reports drop folder: ``GOVREPORT_REPORTS_DIR`` or ``data/reports``."""
+    return Path(os.environ.get("GOVREPORT_REPORTS_DIR", DEFAULT_REPORTS_DIR)).resolve()
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file: ``GOVREPORT_WAREHOUSE`` or ``data/warehouse/govreport.duckdb``."""
+    return Path(os.environ.get("GOVREPORT_WAREHOUSE", DEFAULT_WAREHOUSE)).resolve()
+
+
+def published_path(warehouse: Path | None = None) -> Path:
+    """The read-only snapshot BI tools open: ``<warehouse stem>.published.duckdb`` beside it."""
+    wh = warehouse or warehouse_path()
+    return Path(os.environ.get("GOVREPORT_PUBLISHED", wh.with_name(wh.stem + ".published.duckdb"))).resolve()
+
+
+def exports_dir() -> Path:
+    """Folder for Parquet exports of the marts: ``GOVREPORT_EXPORTS_DIR`` or ``data/exports``."""
+    return Path(os.environ.get("GOVREPORT_EXPORTS_DIR", PROJECT_ROOT / "data" / "exports")).resolve()

@@ -1,0 +1,108 @@
+"""Run the whole pipeline in-process through Dagster (what ``govreport run`` does)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_tags
+from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.report_assets import files_by_partition
+from pipelines.defs.resources import default_settings
+from pipelines.warehouse.connection import warehouse_lock
+
+
+@dataclass
+class RunOutcome:
+    """The result of one pipeline run."""
+
+    success: bool
+    run_id: str
+    warehouse: Path
+    published: Path
+    partitions: list[str]
+    table_counts: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    """The persistent instance under ``DAGSTER_HOME`` when set (runs show in the UI), else an ephemeral one."""
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def sync_partitions(instance: dg.DagsterInstance, keys: list[str]) -> list[str]:
+    """Make the registered partitions exactly ``keys``; return them in the instance's order."""
+    registered = set(instance.get_dynamic_partitions(REPORTS_PARTITION))
+    for key in sorted(registered - set(keys)):
+        instance.delete_dynamic_partition(REPORTS_PARTITION, key)
+    new = sorted(set(keys) - registered)
+    if new:
+        instance.add_dynamic_partitions(REPORTS_PARTITION, new)
+    return list(instance.get_dynamic_partitions(REPORTS_PARTITION))
+
+
+def warehouse_table_counts(warehouse: Path) -> dict[str, int]:
+    """Row counts of every table and view in the warehouse, as ``schema.table``."""
+    if not warehouse.exists():
+        return {}
+    with warehouse_lock(warehouse):
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            names = con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() "
+                "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
+                "ORDER BY 1, 2"
+            ).fetchall()
+            return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0] for s, t in names}
+        finally:
+            con.close()
+
+
+def run_pipeline(
+    reports_dir: Path,
+    warehouse: Path,
+    instance: dg.DagsterInstance | None = None,
+    raise_on_error: bool = False,
+) -> RunOutcome:
+    """Register every report file as a partition and materialise all assets for them in one run."""
+    from pipelines.definitions import build_definitions
+
+    reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
+    if not reports_dir.is_dir():
+        raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    defs = build_definitions(reports_dir, warehouse)
+    instance = instance or dagster_instance()
+    keys = sorted(files_by_partition(reports_dir))
+    ordered = sync_partitions(instance, keys)
+    if ordered:
+        job = defs.resolve_job_def(REPORT_JOB)
+        result = job.execute_in_process(
+            instance=instance, tags=partition_range_tags(ordered), raise_on_error=raise_on_error
+        )
+    else:
+        job = defs.resolve_job_def(REFRESH_JOB)
+        result = job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+    error = None
+    if not result.success:
+        failures = [e for e in result.all_events if e.is_step_failure]
+        error = "; ".join(
+            f"{e.step_key}: {e.step_failure_data.error.message.strip() if e.step_failure_data.error else 'failed'}"
+            for e in failures
+        ) or "run failed"
+    settings = default_settings(reports_dir, warehouse)
+    return RunOutcome(
+        success=result.success,
+        run_id=result.run_id,
+        warehouse=warehouse,
+        published=Path(settings.published_path),
+        partitions=keys,
+        table_counts=warehouse_table_counts(warehouse),
+        error=error,
+    )

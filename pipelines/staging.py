@@ -1,0 +1,101 @@
+"""Per-partition staging area between the Python assets and the DuckDB load.
+
+Ingest writes ``document.json`` for a partition, extract writes ``extraction.json`` and then a
+``ready.json`` marker holding the hash of both. The load asset reads only markers to find
+partitions whose staged content differs from what the warehouse holds, so adding one report loads
+one report, and every load of the raw tables happens in a single DuckDB transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DOCUMENT_FILE = "document.json"
+EXTRACTION_FILE = "extraction.json"
+READY_FILE = "ready.json"
+
+
+@dataclass(frozen=True)
+class StagedPartition:
+    """What the loader needs to know about one staged partition."""
+
+    partition_key: str
+    stage_sha: str
+    directory: Path
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _dump(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+class StagingStore:
+    """A folder with one sub-folder per partition key (keys may contain '/')."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def partition_dir(self, partition_key: str) -> Path:
+        """The folder holding one partition's staged files."""
+        safe = "/".join(part if part not in ("", ".", "..") else "_" for part in partition_key.split("/"))
+        return self.root / "partitions" / safe
+
+    def write_document(self, partition_key: str, payload: dict) -> str:
+        """Stage the ingest outcome of a partition; returns the document hash.
+
+        Writing a new document invalidates the partition's ready marker until extraction reruns.
+        """
+        directory = self.partition_dir(partition_key)
+        (directory / READY_FILE).unlink(missing_ok=True)
+        data = _dump(payload)
+        _atomic_write(directory / DOCUMENT_FILE, data)
+        return _sha(data)
+
+    def read_document(self, partition_key: str) -> tuple[dict, str]:
+        """Return the staged ingest outcome of a partition and its hash."""
+        data = (self.partition_dir(partition_key) / DOCUMENT_FILE).read_bytes()
+        return json.loads(data), _sha(data)
+
+    def write_extraction(self, partition_key: str, document_sha: str, payload: dict) -> str:
+        """Stage facts and keywords for a partition and mark it ready; returns the stage hash."""
+        directory = self.partition_dir(partition_key)
+        data = _dump({**payload, "document_sha": document_sha})
+        _atomic_write(directory / EXTRACTION_FILE, data)
+        stage_sha = _sha((document_sha + _sha(data)).encode())
+        _atomic_write(directory / READY_FILE, _dump({"partition_key": partition_key, "stage_sha": stage_sha}))
+        return stage_sha
+
+    def read_extraction(self, partition_key: str) -> dict:
+        """Return the staged facts and keywords of a partition."""
+        return json.loads((self.partition_dir(partition_key) / EXTRACTION_FILE).read_bytes())
+
+    def ready_partitions(self) -> dict[str, StagedPartition]:
+        """Every partition whose ingest and extraction are both staged, by partition key."""
+        found: dict[str, StagedPartition] = {}
+        base = self.root / "partitions"
+        if not base.exists():
+            return found
+        for marker in base.rglob(READY_FILE):
+            info = json.loads(marker.read_bytes())
+            found[info["partition_key"]] = StagedPartition(info["partition_key"], info["stage_sha"], marker.parent)
+        return found
+
+    def remove(self, partition_key: str) -> None:
+        """Delete a partition's staged files (the report file was removed)."""
+        shutil.rmtree(self.partition_dir(partition_key), ignore_errors=True)

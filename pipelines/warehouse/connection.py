@@ -1,0 +1,63 @@
+"""Connections to the building warehouse, serialised across processes by a file lock.
+
+DuckDB allows one writing process per file. Dagster's ``duckdb_writer`` pool serialises writer
+steps inside one Dagster instance; this lock makes the same guarantee for anything else (a second
+``govreport run``, a test, the CLI) and turns "could not set lock" failures into waiting.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipelines.warehouse.schema import RAW_SCHEMA, RAW_TABLES
+
+
+def lock_path(warehouse: Path) -> Path:
+    """The lock file that guards a warehouse file."""
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, log=None) -> Iterator[None]:
+    """Hold the exclusive writer lock of ``warehouse`` (blocks until it is free)."""
+    warehouse = Path(warehouse)
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path(warehouse), "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            started = time.monotonic()
+            if log is not None:
+                log.info(f"waiting for the warehouse writer lock on {warehouse}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if log is not None:
+                log.info(f"got the warehouse writer lock after {time.monotonic() - started:.1f}s")
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and its tables if they do not exist."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+    for ddl in RAW_TABLES.values():
+        con.execute(ddl)
+
+
+@contextmanager
+def open_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the building warehouse for writing under the writer lock, with the raw schema present."""
+    with warehouse_lock(warehouse, log=log):
+        con = duckdb.connect(str(warehouse))
+        try:
+            ensure_raw_schema(con)
+            yield con
+        finally:
+            con.close()
