@@ -1,3 +1,77 @@
-"""Asset checks on the warehouse (filled in by the production-readiness work)."""
+"""Asset checks on the raw tables. dbt data tests show up as checks on the dbt models on their own."""
 
-ASSET_CHECKS: list = []
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines import quality
+from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.warehouse_assets import RAW_KEYS
+from pipelines.warehouse.connection import open_warehouse
+
+_MAX_LISTED = 20
+
+
+def _rows(con, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _result(problems: list[str], checked: int, what: str, **extra: int) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=not problems,
+        metadata={
+            **extra,
+            "checked": checked,
+            "problems": len(problems),
+            "details": dg.MetadataValue.md("\n".join(f"- {p}" for p in problems[:_MAX_LISTED]) or f"all {what} ok"),
+        },
+    )
+
+
+@dg.asset_check(asset=RAW_KEYS["facts"], description="Each report yields its GDP growth actual and target where the text states them.")
+def headline_facts_present(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Every loaded report that states GDP growth (and annual targets) has gdp_growth facts of that kind."""
+    with open_warehouse(Path(duckdb.database)) as con:
+        reports = _rows(con, "SELECT report_id, text FROM raw.reports")
+        facts = _rows(con, "SELECT report_id, indicator_id, kind FROM raw.facts")
+    return _result(quality.missing_headline_facts(reports, facts), len(reports), "reports")
+
+
+@dg.asset_check(asset=RAW_KEYS["facts"], description="Every fact has a quote that is exactly the report text at its offsets.")
+def facts_have_provenance(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """No fact without provenance: quote == text[char_start:char_end] in its report."""
+    with open_warehouse(Path(duckdb.database)) as con:
+        texts = dict(con.execute("SELECT report_id, text FROM raw.reports").fetchall())
+        facts = _rows(con, "SELECT fact_id, report_id, indicator_id, quote, char_start, char_end FROM raw.facts")
+    return _result(quality.facts_without_provenance(facts, texts), len(facts), "facts")
+
+
+@dg.asset_check(asset=RAW_KEYS["facts"], description="Percent values within plausible ranges per measure.")
+def values_plausible(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Growth rates, shares and percentage-point changes within plausible bounds."""
+    with open_warehouse(Path(duckdb.database)) as con:
+        facts = _rows(con, "SELECT fact_id, report_id, indicator_id, measure, unit, value, value_low, value_high "
+                           "FROM raw.facts")
+    return _result(quality.implausible_values(facts), len(facts), "values")
+
+
+@dg.asset_check(asset=RAW_KEYS["reports"], description="Every registered file is loaded or quarantined; reports yield facts.")
+def row_counts_sane(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Row-count sanity across raw.reports, raw.ingest_quarantine and raw.facts."""
+    registered = len(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
+    with open_warehouse(Path(duckdb.database)) as con:
+        reports = con.execute("SELECT count(*) FROM raw.reports").fetchone()[0]
+        quarantined = con.execute(
+            "SELECT count(DISTINCT partition_key) FROM raw.ingest_quarantine WHERE severity <> 'warning'"
+        ).fetchone()[0]
+        facts = con.execute("SELECT count(*) FROM raw.facts").fetchone()[0]
+    problems = quality.row_count_problems(registered, reports, quarantined, facts)
+    return _result(problems, registered, "counts", reports=reports, quarantined=quarantined, facts=facts)
+
+
+ASSET_CHECKS = [headline_facts_present, facts_have_provenance, values_plausible, row_counts_sane]

@@ -98,7 +98,9 @@ def sync_raw_tables(
     if registered is not None:
         staged = {k: v for k, v in staged.items() if k in registered}
     loaded = dict(con.execute("SELECT partition_key, stage_sha FROM raw.load_state").fetchall())
-    to_remove = sorted(k for k in loaded if k not in staged)
+    # A registered partition that is being re-staged keeps its rows until its new stage is ready.
+    keep = registered if registered is not None else staged
+    to_remove = sorted(k for k in loaded if k not in keep)
     to_load = sorted(k for k, v in staged.items() if loaded.get(k) != v.stage_sha)
     summary.partitions_unchanged = len(staged) - len(to_load)
     now = datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,79 @@
+"""End-to-end: a real in-process Dagster run (ingest → extract → DuckDB → dbt build → publish)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.runner import run_pipeline
+from tests.conftest import SAMPLE_REPORTS
+from tests.pipeline.helpers import fact_rows, facts_for, query
+
+NANJING = "city/南京市/2024"
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    """The bundled sample run twice into a fresh warehouse (the second run must change nothing)."""
+    root = tmp_path_factory.mktemp("sample")
+    reports = root / "reports"
+    shutil.copytree(SAMPLE_REPORTS, reports)
+    warehouse = root / "wh" / "govreport.duckdb"
+    instance = dg.DagsterInstance.ephemeral()
+    first = run_pipeline(reports, warehouse, instance=instance)
+    assert first.success, first.error
+    facts_after_first = fact_rows(warehouse)
+    second = run_pipeline(reports, warehouse, instance=instance)
+    assert second.success, second.error
+    return first, second, facts_after_first
+
+
+def test_sample_run_materialises_every_table(sample_run):
+    first, _, _ = sample_run
+    counts = first.table_counts
+    assert counts["raw.reports"] == 1
+    assert counts["raw.facts"] >= 40
+    for mart in ("fct_indicator_facts", "fct_region_indicator_year", "fct_target_vs_actual",
+                 "fct_cross_region", "fct_keyword_year", "dim_indicator", "dim_region"):
+        assert f"main.{mart}" in counts, mart
+    assert counts["main.fct_indicator_facts"] == counts["raw.facts"]
+    assert counts["main.dim_indicator"] >= 80
+    assert counts["main.fct_keyword_year"] > 10
+
+
+def test_sample_headline_facts(sample_run):
+    first, _, _ = sample_run
+    db = first.published
+    assert (2023, "growth_rate", 4.6, None, None, "%", "exact") in facts_for(db, NANJING, "gdp_growth", "actual")
+    targets = facts_for(db, NANJING, "gdp_growth", "target")
+    assert (2024, "growth_rate", 5.0, None, None, "%", "at_least") in targets
+    assert (2023, "level", 1.74, None, None, "万亿元", "exact") in facts_for(db, NANJING, "gdp", "actual")
+
+
+def test_published_snapshot_and_exports(sample_run):
+    first, _, _ = sample_run
+    assert first.published.exists()
+    exports = first.warehouse.parent / "exports"
+    assert (exports / "fct_indicator_facts.parquet").exists()
+    n = query(first.published, f"SELECT count(*) FROM read_parquet('{exports / 'fct_indicator_facts.parquet'}')")
+    assert n[0][0] == first.table_counts["main.fct_indicator_facts"]
+
+
+def test_rerun_is_idempotent(sample_run):
+    first, second, facts_after_first = sample_run
+    assert fact_rows(second.warehouse) == facts_after_first
+    assert second.table_counts == first.table_counts
+
+
+def test_dim_region_has_nanjing_code(sample_run):
+    first, _, _ = sample_run
+    rows = query(first.published, "SELECT region_level, admin_code FROM dim_region WHERE region = '南京市'")
+    assert rows and rows[0][0] == "city" and str(rows[0][1]) == "320100"
+
+
+def test_missing_reports_folder_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        run_pipeline(tmp_path / "nope", tmp_path / "wh.duckdb", instance=dg.DagsterInstance.ephemeral())

@@ -1,0 +1,150 @@
+"""Production behaviour: one partition per file, the folder sensor, the schedule, incremental loads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, daily_full_refresh, report_folder_sensor
+from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.resources import default_settings
+from pipelines.definitions import build_definitions
+from pipelines.runner import run_pipeline
+from tests.conftest import SAMPLE_REPORTS
+from tests.pipeline.helpers import query
+
+NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+LOAD_ONLY = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
+             dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
+             dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"])]
+
+
+def write_variant(reports: Path, level: str, region: str, year: int, marker: str) -> Path:
+    """A distinct report file: the Nanjing text under another key, with a marker so content differs."""
+    path = reports / level / region / f"{year}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NANJING_TEXT + f"\n（{marker}）\n", encoding="utf-8")
+    return path
+
+
+def evaluate_sensor(instance: dg.DagsterInstance, reports: Path, cursor: str | None) -> dg.SensorResult:
+    """Evaluate the sensor once and apply its partition requests like the daemon would."""
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"settings": default_settings(reports, reports.parent / "w.duckdb")}
+    )
+    result = report_folder_sensor(context)
+    for request in result.dynamic_partitions_requests or []:
+        if isinstance(request, dg.AddDynamicPartitionsRequest):
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+        else:
+            for key in request.partition_keys:
+                instance.delete_dynamic_partition(request.partitions_def_name, key)
+    return result
+
+
+def test_sensor_new_same_changed_removed(tmp_path: Path):
+    reports = tmp_path / "reports"
+    write_variant(reports, "city", "甲市", 2024, "a")
+    instance = dg.DagsterInstance.ephemeral()
+
+    first = evaluate_sensor(instance, reports, None)
+    assert [r.partition_key for r in first.run_requests] == ["city/甲市/2024"]
+    assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/甲市/2024"]
+
+    again = evaluate_sensor(instance, reports, first.cursor)
+    assert again.run_requests == []
+
+    changed_path = write_variant(reports, "city", "甲市", 2024, "a, edited")
+    changed = evaluate_sensor(instance, reports, again.cursor)
+    assert [r.partition_key for r in changed.run_requests] == ["city/甲市/2024"]
+    assert changed.run_requests[0].run_key != first.run_requests[0].run_key
+
+    write_variant(reports, "city", "乙市", 2024, "b")
+    added = evaluate_sensor(instance, reports, changed.cursor)
+    assert [r.partition_key for r in added.run_requests] == ["city/乙市/2024"]
+
+    changed_path.unlink()
+    removed = evaluate_sensor(instance, reports, added.cursor)
+    assert [r.job_name for r in removed.run_requests] == [REFRESH_JOB]
+    assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/乙市/2024"]
+
+
+def test_schedule_requests_one_run_over_all_partitions():
+    instance = dg.DagsterInstance.ephemeral()
+    empty = daily_full_refresh(dg.build_schedule_context(instance=instance))
+    assert isinstance(empty, dg.SkipReason)
+    instance.add_dynamic_partitions(REPORTS_PARTITION, ["a/x/2024", "b/y/2025", "c/z/2026"])
+    request = daily_full_refresh(dg.build_schedule_context(instance=instance))
+    assert request.tags["dagster/asset_partition_range_start"] == "a/x/2024"
+    assert request.tags["dagster/asset_partition_range_end"] == "c/z/2026"
+    assert daily_full_refresh.execution_timezone == "Asia/Shanghai"
+
+
+@pytest.fixture()
+def two_report_warehouse(tmp_path: Path):
+    """A warehouse built from two reports by a full run, with its Dagster instance."""
+    reports = tmp_path / "reports"
+    write_variant(reports, "city", "甲市", 2024, "a")
+    write_variant(reports, "city", "乙市", 2024, "b")
+    warehouse = tmp_path / "wh" / "govreport.duckdb"
+    instance = dg.DagsterInstance.ephemeral()
+    outcome = run_pipeline(reports, warehouse, instance=instance)
+    assert outcome.success, outcome.error
+    return reports, warehouse, instance
+
+
+def _facts_per_report(warehouse: Path) -> dict[str, int]:
+    return dict(query(warehouse, "SELECT report_id, count(*) FROM raw.facts GROUP BY 1"))
+
+
+def test_adding_one_file_processes_only_that_file(two_report_warehouse):
+    reports, warehouse, instance = two_report_warehouse
+    before = _facts_per_report(warehouse)
+    loaded_at_before = dict(query(warehouse, "SELECT partition_key, loaded_at FROM raw.load_state"))
+    write_variant(reports, "city", "丙市", 2024, "c")
+    instance.add_dynamic_partitions(REPORTS_PARTITION, ["city/丙市/2024"])
+    defs = build_definitions(reports, warehouse)
+    result = defs.resolve_job_def(REPORT_JOB).execute_in_process(instance=instance, partition_key="city/丙市/2024")
+    assert result.success
+    ingest_meta = [m for m in result.get_asset_materialization_events()
+                   if m.asset_key == dg.AssetKey(["staging", "report_texts"])][0].materialization.metadata
+    assert ingest_meta["files"].value == 1
+    after = _facts_per_report(warehouse)
+    assert after["city/丙市/2024"] == before["city/甲市/2024"]
+    assert {k: v for k, v in after.items() if k != "city/丙市/2024"} == before
+    loaded_at_after = dict(query(warehouse, "SELECT partition_key, loaded_at FROM raw.load_state"))
+    assert {k: loaded_at_after[k] for k in loaded_at_before} == loaded_at_before  # others untouched
+    # the dbt models ran in the same run and see the new report
+    assert query(warehouse, "SELECT count(*) FROM fct_indicator_facts WHERE report_id = 'city/丙市/2024'")[0][0] > 0
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["facts_have_provenance"] is True
+
+
+def test_changed_file_replaces_and_removed_file_drops_its_facts(two_report_warehouse):
+    reports, warehouse, instance = two_report_warehouse
+    defs = build_definitions(reports, warehouse)
+    job = defs.resolve_job_def(REPORT_JOB)
+    before = _facts_per_report(warehouse)
+
+    # a changed file: the same key now holds only the opening paragraphs of the report
+    path = reports / "city" / "甲市" / "2024.txt"
+    path.write_text(NANJING_TEXT[:1900] + "\n", encoding="utf-8")
+    assert job.execute_in_process(instance=instance, partition_key="city/甲市/2024", asset_selection=LOAD_ONLY).success
+    after_change = _facts_per_report(warehouse)
+    assert 0 < after_change["city/甲市/2024"] < before["city/甲市/2024"]
+    assert after_change["city/乙市/2024"] == before["city/乙市/2024"]
+
+    # re-materialising the same partition never duplicates
+    assert job.execute_in_process(instance=instance, partition_key="city/甲市/2024", asset_selection=LOAD_ONLY).success
+    assert _facts_per_report(warehouse) == after_change
+
+    # a removed file: partition deleted (as the sensor does), then the refresh job drops its rows
+    shutil.rmtree(reports / "city" / "甲市")
+    instance.delete_dynamic_partition(REPORTS_PARTITION, "city/甲市/2024")
+    refresh = defs.resolve_job_def(REFRESH_JOB)
+    assert refresh.execute_in_process(instance=instance).success
+    assert _facts_per_report(warehouse) == {"city/乙市/2024": before["city/乙市/2024"]}
+    assert query(warehouse, "SELECT count(*) FROM fct_indicator_facts WHERE report_id = 'city/甲市/2024'")[0][0] == 0
