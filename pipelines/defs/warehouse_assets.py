@@ -109,7 +109,7 @@ def published_warehouse(
         metadata={
             "published_path": dg.MetadataValue.path(settings.published_path),
             "exports_dir": dg.MetadataValue.path(settings.exports_dir),
-            "tables": {k: int(v) for k, v in getattr(result, "row_counts", {}).items()},
+            "tables": {k: int(v) for k, v in result.tables.items()},
             "exports": exports,
         }
     )

@@ -1,0 +1,328 @@
+"""Publish the warehouse for BI tools: an atomic read-only DuckDB snapshot and Parquet exports.
+
+The building warehouse is written only by the pipeline. BI tools and analysts open the *published*
+snapshot instead: ``publish_snapshot`` copies the tables (and views, materialised as tables) of the
+chosen schemas with their comments into a temp file in the same folder, checkpoints and closes it,
+then ``os.replace``-s it onto the published path. A reader holding the old file keeps its inode
+(Linux/POSIX), so it never blocks the next publish and never sees a half-built state.
+
+No Dagster imports here; the Dagster asset that calls these functions is a thin wrapper.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+try:  # POSIX only; on other platforms publishes are not serialised across processes
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+_SRC = "__govreport_src"
+_DST = "__govreport_dst"
+_RO = "wh"
+MART_PREFIXES = ("fct_", "dim_")
+
+# Test hook: "<stage>:<marker path>" makes a publish write the marker at that stage and wait while
+# the marker exists (a test deletes it to continue, or kills the process). Stages: "copying"
+# (inside the copy transaction) and "before_replace" (temp file complete, not yet swapped in).
+TEST_PAUSE_ENV = "GOVREPORT_PUBLISH_TEST_PAUSE"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish wrote: the published path and the row count of every copied table."""
+
+    path: Path
+    source: Path
+    tables: dict[str, int]
+    materialised_views: list[str] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        """Sum of rows over all published tables."""
+        return sum(self.tables.values())
+
+
+def quote_ident(name: str) -> str:
+    """Quote a SQL identifier for DuckDB."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str) -> str:
+    """Quote a SQL string literal for DuckDB."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` read-only in a fresh in-memory DuckDB instance, with it as the default catalog.
+
+    Unlike ``duckdb.connect(path, read_only=True)`` this bypasses DuckDB's per-process instance
+    cache, so a new connection sees the file currently at ``path`` (the latest published snapshot),
+    not the one an older open connection of the same process still holds.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(path)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {quote_literal(str(path))} AS {_RO} (READ_ONLY)")
+        con.execute(f"USE {_RO}")
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def publish_snapshot(
+    warehouse: Path,
+    published: Path,
+    schemas: tuple[str, ...] = ("main",),
+    *,
+    storage_version: str | None = None,
+) -> PublishResult:
+    """Copy the warehouse's ``schemas`` into a new file and atomically swap it onto ``published``.
+
+    Tables are copied with CREATE TABLE AS (types kept, NOT NULL restored), views are materialised
+    as tables, and table/view/column comments are carried over so BI tools show descriptions. The
+    source is attached read-only only for the copy transaction. Concurrent publishes to the same
+    target are serialised with a lock file; stale temp files of killed publishes are removed.
+    ``storage_version`` (e.g. ``"v1.1.0"``) writes a file older DuckDB readers can open.
+    Raises on any failure, leaving the previous published file untouched.
+    """
+    warehouse = Path(warehouse).resolve()
+    published = Path(published).resolve()
+    if not warehouse.exists():
+        raise FileNotFoundError(warehouse)
+    if warehouse == published:
+        raise ValueError("the published snapshot must be a different file from the warehouse")
+    published.parent.mkdir(parents=True, exist_ok=True)
+
+    with _exclusive_lock(published.with_name(f".{published.name}.lock")):
+        _remove_stale_temps(published)
+        tmp = published.with_name(f"{published.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            tables, views = _copy_into(warehouse, tmp, schemas, storage_version)
+            _pause_for_test("before_replace")
+            _fsync(tmp)
+            # A WAL beside the published file could only be left by a crashed writer: never pair it
+            # with the new file.
+            _remove_quietly(published.with_name(published.name + ".wal"))
+            os.replace(tmp, published)
+            _fsync(published.parent)
+        except BaseException:
+            _remove_quietly(tmp)
+            _remove_quietly(tmp.with_name(tmp.name + ".wal"))
+            raise
+    return PublishResult(path=published, source=warehouse, tables=tables, materialised_views=views)
+
+
+def export_marts(
+    warehouse_or_published: Path, export_dir: Path, tables: list[str] | None = None
+) -> dict[str, int]:
+    """Write one Parquet file per mart table to ``export_dir/<table>.parquet``; return row counts.
+
+    Each file is written to a temp name in ``export_dir`` and ``os.replace``-d into place, so a
+    reader sees either the old or the new file. ``tables`` defaults to every table (or view) of the
+    ``main`` schema whose name starts with ``fct_`` or ``dim_``; unknown names raise ``ValueError``.
+    """
+    export_dir = Path(export_dir).resolve()
+    export_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    with _exclusive_lock(export_dir / ".export.lock"):
+        for stale in export_dir.glob(".*.parquet.tmp-*"):
+            _remove_quietly(stale)
+        con = connect_read_only(Path(warehouse_or_published))
+        try:
+            available = _relations(con, _RO, ("main",))
+            names = sorted({name for (_schema, name) in available})
+            if tables is None:
+                selected = [n for n in names if n.startswith(MART_PREFIXES)]
+            else:
+                unknown = sorted(set(tables) - set(names))
+                if unknown:
+                    raise ValueError(f"no such table in main: {', '.join(unknown)}")
+                selected = list(tables)
+            for name in selected:
+                target = export_dir / f"{name}.parquet"
+                tmp = export_dir / f".{name}.parquet.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+                try:
+                    row = con.execute(
+                        f"COPY (SELECT * FROM {_RO}.main.{quote_ident(name)}) "
+                        f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+                    ).fetchone()
+                    _fsync(tmp)
+                    os.replace(tmp, target)
+                except BaseException:
+                    _remove_quietly(tmp)
+                    raise
+                counts[name] = int(row[0]) if row else 0
+        finally:
+            con.close()
+        _fsync(export_dir)
+    return counts
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _copy_into(
+    warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None
+) -> tuple[dict[str, int], list[str]]:
+    """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
+        options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""
+        con.execute(f"ATTACH {quote_literal(str(tmp))} AS {_DST}{options}")
+        relations = _relations(con, _SRC, schemas)
+        comments = _column_comments(con, _SRC, schemas)
+        not_null = _not_null_columns(con, _SRC, schemas)
+        views: list[str] = []
+        con.execute("BEGIN TRANSACTION")
+        for schema in sorted({s for (s, _n) in relations}):
+            if schema != "main":
+                con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{quote_ident(schema)}")
+        for i, ((schema, name), (kind, comment)) in enumerate(sorted(relations.items())):
+            rel = f"{quote_ident(schema)}.{quote_ident(name)}"
+            con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
+            if kind == "view":
+                views.append(_key(schema, name))
+            for column in not_null.get((schema, name), []):
+                con.execute(f"ALTER TABLE {_DST}.{rel} ALTER COLUMN {quote_ident(column)} SET NOT NULL")
+            if comment:
+                con.execute(f"COMMENT ON TABLE {_DST}.{rel} IS {quote_literal(comment)}")
+            for column, text in comments.get((schema, name), []):
+                con.execute(f"COMMENT ON COLUMN {_DST}.{rel}.{quote_ident(column)} IS {quote_literal(text)}")
+            if i == 0:
+                _pause_for_test("copying")
+        con.execute("COMMIT")
+        con.execute(f"DETACH {_SRC}")  # release the building warehouse as early as possible
+        counts = {
+            _key(schema, name): int(
+                con.execute(
+                    f"SELECT count(*) FROM {_DST}.{quote_ident(schema)}.{quote_ident(name)}"
+                ).fetchone()[0]
+            )
+            for (schema, name) in sorted(relations)
+        }
+        con.execute(f"CHECKPOINT {_DST}")
+        con.execute(f"DETACH {_DST}")
+    finally:
+        con.close()
+    return counts, views
+
+
+def _key(schema: str, name: str) -> str:
+    return name if schema == "main" else f"{schema}.{name}"
+
+
+def _relations(
+    con: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...]
+) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(schema, name) -> (``table`` | ``view``, comment) for user relations of ``catalog``."""
+    rows = con.execute(
+        """
+        SELECT schema_name, table_name, 'table', comment FROM duckdb_tables()
+        WHERE database_name = ? AND list_contains(?, schema_name) AND NOT temporary
+        UNION ALL
+        SELECT schema_name, view_name, 'view', comment FROM duckdb_views()
+        WHERE database_name = ? AND list_contains(?, schema_name) AND NOT internal AND NOT temporary
+        """,
+        [catalog, list(schemas), catalog, list(schemas)],
+    ).fetchall()
+    return {(s, n): (k, c) for (s, n, k, c) in rows}
+
+
+def _column_comments(
+    con: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...]
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    rows = con.execute(
+        """
+        SELECT schema_name, table_name, column_name, comment FROM duckdb_columns()
+        WHERE database_name = ? AND list_contains(?, schema_name) AND comment IS NOT NULL
+          AND comment <> ''
+        ORDER BY schema_name, table_name, column_index
+        """,
+        [catalog, list(schemas)],
+    ).fetchall()
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for schema, table, column, comment in rows:
+        out.setdefault((schema, table), []).append((column, comment))
+    return out
+
+
+def _not_null_columns(
+    con: duckdb.DuckDBPyConnection, catalog: str, schemas: tuple[str, ...]
+) -> dict[tuple[str, str], list[str]]:
+    rows = con.execute(
+        """
+        SELECT c.schema_name, c.table_name, c.column_name FROM duckdb_columns() c
+        JOIN duckdb_tables() t USING (database_name, schema_name, table_name)
+        WHERE c.database_name = ? AND list_contains(?, c.schema_name) AND NOT c.is_nullable
+        ORDER BY c.schema_name, c.table_name, c.column_index
+        """,
+        [catalog, list(schemas)],
+    ).fetchall()
+    out: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column in rows:
+        out.setdefault((schema, table), []).append(column)
+    return out
+
+
+@contextlib.contextmanager
+def _exclusive_lock(lock_path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path``; the OS releases it if the process dies."""
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _remove_stale_temps(published: Path) -> None:
+    """Delete temp files left by killed publishes (safe: called while holding the publish lock)."""
+    for stale in published.parent.glob(f"{published.name}.tmp-*"):
+        _remove_quietly(stale)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or directory to disk (best effort where the platform cannot open directories)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _pause_for_test(stage: str) -> None:
+    """Test hook (see ``TEST_PAUSE_ENV``); a no-op unless the variable names this stage."""
+    spec = os.environ.get(TEST_PAUSE_ENV)
+    if not spec or not spec.startswith(stage + ":"):
+        return
+    marker = Path(spec.split(":", 1)[1])
+    marker.write_text(str(os.getpid()))
+    while marker.exists():
+        time.sleep(0.01)

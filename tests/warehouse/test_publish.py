@@ -1,0 +1,346 @@
+"""Publishing a read-only snapshot for BI tools, and Parquet exports of the marts.
+
+The concurrency tests use real second processes: a reader that holds the published file open
+read-only while publishes happen, and a publisher killed part-way through.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.warehouse.publish import TEST_PAUSE_ENV, connect_read_only, export_marts, publish_snapshot
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _build_warehouse(path: Path) -> None:
+    """A small warehouse shaped like the real one: raw schema, marts, a dim, a view, comments."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        CREATE SCHEMA raw;
+        CREATE TABLE raw.facts (report_id VARCHAR NOT NULL, value DOUBLE);
+        INSERT INTO raw.facts VALUES ('city/南京市/2024', 4.6), ('city/南京市/2024', 5);
+        CREATE TABLE dim_indicator (indicator_id VARCHAR NOT NULL, name_zh VARCHAR, default_unit VARCHAR);
+        INSERT INTO dim_indicator VALUES ('gdp_growth', '地区生产总值增长', '%'), ('population', '常住人口', '万人');
+        CREATE TABLE fct_target_vs_actual (region VARCHAR NOT NULL, indicator_id VARCHAR, year INTEGER,
+            target_value DOUBLE, actual_value DOUBLE, met BOOLEAN, amount DECIMAL(18, 3));
+        INSERT INTO fct_target_vs_actual VALUES ('南京市', 'gdp_growth', 2023, 5, 4.6, false, 1.5);
+        CREATE VIEW stg_raw__facts AS SELECT report_id, value * 2 AS doubled FROM raw.facts;
+        CREATE VIEW fct_recent AS SELECT * FROM fct_target_vs_actual WHERE year >= 2023;
+        COMMENT ON TABLE fct_target_vs_actual IS '目标与实际：report Y''s target vs report Y+1''s actual';
+        COMMENT ON COLUMN fct_target_vs_actual.met IS '是否完成目标';
+        COMMENT ON COLUMN dim_indicator.name_zh IS '指标中文名';
+        COMMENT ON VIEW fct_recent IS 'recent years';
+        COMMENT ON COLUMN fct_recent.region IS '地区';
+        """
+    )
+    con.close()
+
+
+def _write_generation(path: Path, generation: int) -> None:
+    """(Re)build a warehouse whose tables all carry one ``generation`` value."""
+    con = duckdb.connect(str(path))
+    rows = 20_000 * generation
+    con.execute("BEGIN")
+    con.execute(
+        "CREATE OR REPLACE TABLE gen_meta AS SELECT ?::INTEGER AS generation, ?::BIGINT AS n",
+        [generation, rows],
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE gen AS SELECT ?::INTEGER AS generation, i AS id, 'row ' || i AS label "
+        "FROM range(?) t(i)",
+        [generation, rows],
+    )
+    con.execute("COMMIT")
+    con.close()
+
+
+def _generation(published: Path) -> int:
+    con = connect_read_only(published)
+    try:
+        gen, count, low, high, n = con.execute(
+            "SELECT (SELECT generation FROM gen_meta), (SELECT count(*) FROM gen), "
+            "(SELECT min(generation) FROM gen), (SELECT max(generation) FROM gen), (SELECT n FROM gen_meta)"
+        ).fetchone()
+    finally:
+        con.close()
+    assert gen == low == high and count == n
+    return gen
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name or p.name.endswith(".wal"))
+
+
+def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    published = tmp_path / "out" / "wh.published.duckdb"
+    _build_warehouse(warehouse)
+
+    result = publish_snapshot(warehouse, published)
+
+    assert result.path == published.resolve()
+    assert result.tables == {
+        "dim_indicator": 2,
+        "fct_recent": 1,
+        "fct_target_vs_actual": 1,
+        "stg_raw__facts": 2,
+    }
+    assert sorted(result.materialised_views) == ["fct_recent", "stg_raw__facts"]
+    assert result.total_rows == 6
+    assert _leftovers(published.parent) == []
+
+    con = connect_read_only(published)
+    try:
+        tables = con.execute(
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY table_name"
+        ).fetchall()
+        assert tables == [
+            ("main", "dim_indicator", None),
+            ("main", "fct_recent", "recent years"),
+            ("main", "fct_target_vs_actual", "目标与实际：report Y's target vs report Y+1's actual"),
+            ("main", "stg_raw__facts", None),
+        ]
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone() == (0,)
+        column_comments = con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL "
+            "ORDER BY table_name, column_name"
+        ).fetchall()
+        assert column_comments == [
+            ("dim_indicator", "name_zh", "指标中文名"),
+            ("fct_recent", "region", "地区"),
+            ("fct_target_vs_actual", "met", "是否完成目标"),
+        ]
+        nullability = dict(
+            con.execute(
+                "SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = 'fct_target_vs_actual'"
+            ).fetchall()
+        )
+        assert nullability["region"] is False and nullability["met"] is True
+        row = con.execute(
+            "SELECT region, target_value, actual_value, met, amount FROM fct_target_vs_actual"
+        ).fetchone()
+        assert row[:4] == ("南京市", 5.0, 4.6, False)
+        assert str(row[4]) == "1.500"
+        assert con.execute("SELECT sum(doubled) FROM stg_raw__facts").fetchone() == (19.2,)
+    finally:
+        con.close()
+
+    # The building warehouse is released: the pipeline can write to it again right away.
+    writer = duckdb.connect(str(warehouse))
+    writer.execute("INSERT INTO dim_indicator VALUES ('cpi', '居民消费价格涨幅', '%')")
+    writer.close()
+
+
+def test_publish_other_schemas_on_request(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    _build_warehouse(warehouse)
+    result = publish_snapshot(warehouse, tmp_path / "p.duckdb", schemas=("main", "raw"))
+    assert result.tables["raw.facts"] == 2
+    con = connect_read_only(tmp_path / "p.duckdb")
+    try:
+        assert con.execute("SELECT count(*) FROM raw.facts").fetchone() == (2,)
+    finally:
+        con.close()
+
+
+def test_publish_with_older_storage_version(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    _build_warehouse(warehouse)
+    publish_snapshot(warehouse, tmp_path / "p.duckdb", storage_version="v1.1.0")
+    con = connect_read_only(tmp_path / "p.duckdb")
+    try:
+        assert con.execute("SELECT count(*) FROM fct_target_vs_actual").fetchone() == (1,)
+    finally:
+        con.close()
+
+
+def test_publish_refuses_to_overwrite_the_warehouse(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    _build_warehouse(warehouse)
+    with pytest.raises(ValueError):
+        publish_snapshot(warehouse, warehouse)
+
+
+def test_failed_publish_keeps_previous_snapshot(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    published = tmp_path / "wh.published.duckdb"
+    _write_generation(warehouse, 1)
+    publish_snapshot(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE TABLE doomed AS SELECT 1 AS x")
+    con.execute("CREATE VIEW broken AS SELECT x FROM doomed")
+    con.execute("DROP TABLE doomed")  # the view no longer binds: the copy must fail as a whole
+    con.close()
+    _write_generation(warehouse, 2)
+
+    with pytest.raises(duckdb.Error):
+        publish_snapshot(warehouse, published)
+
+    assert _generation(published) == 1
+    assert _leftovers(tmp_path) == []
+
+
+READER = textwrap.dedent(
+    """
+    import sys, threading, duckdb
+    path = sys.argv[1]
+    QUERY = ("SELECT (SELECT generation FROM gen_meta), (SELECT n FROM gen_meta), (SELECT count(*) FROM gen),"
+             " (SELECT min(generation) FROM gen), (SELECT max(generation) FROM gen)")
+    stop = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+
+    def check(con, where):
+        gen, n, count, low, high = con.execute(QUERY).fetchone()
+        if not (gen == low == high and count == n):
+            print(f"BAD {where}: {gen} {n} {count} {low} {high}", flush=True)
+            sys.exit(1)
+        return gen
+
+    held = duckdb.connect(path, read_only=True)   # what a BI tool does; kept open throughout
+    held_gen = check(held, "held")
+    print(f"ready {held_gen}", flush=True)
+    last, iterations = held_gen, 0
+    while not stop.is_set():
+        if check(held, "held") != held_gen:
+            print("BAD held connection changed generation", flush=True)
+            sys.exit(1)
+        fresh = duckdb.connect(":memory:")          # a new connection: sees the file now at `path`
+        fresh.execute(f"ATTACH '{path}' AS p (READ_ONLY)")
+        fresh.execute("USE p")
+        gen = check(fresh, "fresh")
+        fresh.close()
+        if gen < last:
+            print(f"BAD generation went back {last} -> {gen}", flush=True)
+            sys.exit(1)
+        if gen != last:
+            print(f"gen {gen}", flush=True)
+            last = gen
+        iterations += 1
+    held.close()
+    print(f"done {iterations} {held_gen}", flush=True)
+    """
+)
+
+
+def test_reader_process_never_blocks_publish_and_sees_consistent_states(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    published = tmp_path / "wh.published.duckdb"
+    _write_generation(warehouse, 1)
+    publish_snapshot(warehouse, published)
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().split() == ["ready", "1"]
+        for generation in range(2, 6):
+            _write_generation(warehouse, generation)
+            result = publish_snapshot(warehouse, published)  # must not block on the open reader
+            assert result.tables == {"gen": 20_000 * generation, "gen_meta": 1}
+            assert _generation(published) == generation
+            line = reader.stdout.readline()  # the reader picked up the new snapshot
+            assert line.split() == ["gen", str(generation)], line + reader.stderr.read()
+        reader.stdin.write("stop\n")
+        reader.stdin.flush()
+        out, err = reader.communicate()
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait()
+    assert reader.returncode == 0, out + err
+    done = out.split()
+    assert done[0] == "done" and int(done[1]) >= 4 and done[2] == "1"  # held connection kept generation 1
+    assert _leftovers(tmp_path) == []
+
+
+PUBLISHER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from pipelines.warehouse.publish import publish_snapshot
+    publish_snapshot(Path(sys.argv[1]), Path(sys.argv[2]))
+    """
+)
+
+
+@pytest.mark.parametrize("stage", ["copying", "before_replace"])
+def test_killed_publish_leaves_previous_snapshot_and_republish_works(tmp_path: Path, stage: str) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    published = tmp_path / "wh.published.duckdb"
+    marker = tmp_path / "paused"
+    _write_generation(warehouse, 1)
+    publish_snapshot(warehouse, published)
+    _write_generation(warehouse, 2)
+
+    env = {**os.environ, TEST_PAUSE_ENV: f"{stage}:{marker}", "PYTHONPATH": str(PROJECT_ROOT)}
+    victim = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(warehouse), str(published)], env=env)
+    try:
+        while not marker.exists():
+            assert victim.poll() is None, "publisher exited before reaching the pause point"
+            time.sleep(0.01)
+    finally:
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+    assert victim.returncode == -signal.SIGKILL
+
+    stale = [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert stale, "the killed publish should have left its temp file behind"
+    assert _generation(published) == 1  # previous snapshot intact and readable
+
+    result = publish_snapshot(warehouse, published)  # lock released by the dead process; stale temp removed
+    assert result.tables["gen"] == 40_000
+    assert _generation(published) == 2
+    assert _leftovers(tmp_path) == []
+
+
+def test_export_marts_writes_parquet_per_mart(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    published = tmp_path / "wh.published.duckdb"
+    exports = tmp_path / "exports"
+    _build_warehouse(warehouse)
+    publish_snapshot(warehouse, published)
+    (exports).mkdir()
+    (exports / ".fct_recent.parquet.tmp-1-dead").write_bytes(b"stale")
+
+    counts = export_marts(published, exports)
+
+    assert counts == {"dim_indicator": 2, "fct_recent": 1, "fct_target_vs_actual": 1}
+    assert sorted(p.name for p in exports.glob("*.parquet")) == [
+        "dim_indicator.parquet",
+        "fct_recent.parquet",
+        "fct_target_vs_actual.parquet",
+    ]
+    assert not list(exports.glob(".*.tmp-*"))
+    table = pq.read_table(exports / "fct_target_vs_actual.parquet")
+    assert table.num_rows == 1
+    assert table.column("region").to_pylist() == ["南京市"]
+    assert table.column("actual_value").to_pylist() == [4.6]
+    assert table.column("met").to_pylist() == [False]
+
+
+def test_export_marts_explicit_tables_from_the_building_warehouse(tmp_path: Path) -> None:
+    warehouse = tmp_path / "wh.duckdb"
+    _build_warehouse(warehouse)
+    assert export_marts(warehouse, tmp_path / "x", ["stg_raw__facts"]) == {"stg_raw__facts": 2}
+    assert pq.read_table(tmp_path / "x" / "stg_raw__facts.parquet").column("doubled").to_pylist() == [
+        9.2,
+        10.0,
+    ]
+    with pytest.raises(ValueError, match="no_such"):
+        export_marts(warehouse, tmp_path / "x", ["no_such"])
