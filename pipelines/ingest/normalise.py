@@ -1,0 +1,72 @@
+"""Text normalisation: line ends, BOM, full-width ASCII, odd spaces, zero-width chars, blank lines.
+
+Every step is idempotent and linear in the length of the text. Full NFKC is deliberately not used:
+it would rewrite full-width punctuation (，；（）) that the extractor's patterns expect.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Zero-width and invisible format characters (removed). U+FEFF is the BOM / ZWNBSP.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
+# C0/C1 control characters other than TAB and LF (CR is handled first), removed.
+_CONTROLS = "".join(chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)) + "".join(
+    chr(c) for c in range(0x7F, 0xA0) if c != 0x85
+)
+# Odd spaces that become a regular space (U+3000 handled separately: kept at line starts).
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+
+
+def _build_table() -> dict[int, int | str | None]:
+    table: dict[int, int | str | None] = {ord(c): None for c in _ZERO_WIDTH + _CONTROLS}
+    for c in _SPACES:
+        table[ord(c)] = " "
+    # Full-width digits and letters -> ASCII; full-width percent sign -> '%'.
+    for cp in range(0xFF10, 0xFF1A):
+        table[cp] = chr(cp - 0xFEE0)
+    for cp in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):
+        table[cp] = chr(cp - 0xFEE0)
+    table[0xFF05] = "%"
+    return table
+
+
+_TABLE = _build_table()
+_MAP: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TABLE.items()}
+# One character class of everything in the table: re.sub touches only those characters, which is
+# several times faster than str.translate on long texts where few characters change.
+_MAP_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_MAP)) + "]")
+_NEWLINES = re.compile(r"\r\n?|[\u0085\u2028\u2029]")
+# U+3000 inside a line (not part of the leading indentation run) -> regular space.
+_IDEO_SPACE = re.compile(r"(?m)(^\u3000+)|\u3000")
+# A full-width full stop between ASCII digits is a decimal point ("９．１％" -> "9.1%").
+_FW_DECIMAL = re.compile(r"(?<=[0-9])\uff0e(?=[0-9])")
+# Three or more blank (whitespace-only) lines -> one blank line.
+_BLANK_RUN = re.compile(r"\n(?:[ \t\u3000]*\n){3,}")
+
+
+def normalise_text(text: str) -> str:
+    """Normalise decoded report text; offsets of extracted facts refer to the result.
+
+    - CRLF / CR / NEL / U+2028 / U+2029 -> LF; BOM and zero-width characters removed;
+      other control characters (except TAB and LF) removed
+    - full-width ASCII digits and letters and ％ -> ASCII (one char for one char);
+      a full-width ．between digits -> '.'
+    - NBSP and other odd spaces -> ' '; U+3000 kept only as leading indentation of a line
+    - runs of three or more blank lines collapsed to one blank line
+
+    Full-width punctuation (，；：（）) and traditional characters are kept as written.
+    """
+    text = _MAP_RE.sub(lambda m: _MAP[m.group()], text)
+    text = _NEWLINES.sub("\n", text)
+    text = _IDEO_SPACE.sub(lambda m: m.group(1) if m.group(1) is not None else " ", text)
+    text = _FW_DECIMAL.sub(".", text)
+    return _BLANK_RUN.sub("\n\n", text)
+
+
+_WS = re.compile(r"\s+")
+
+
+def squeeze_whitespace(text: str) -> str:
+    """Return ``text`` with all whitespace removed (the basis of the content hash)."""
+    return _WS.sub("", text)

@@ -1,0 +1,220 @@
+"""read_report end to end: rejects, warnings, duplicates, discovery, big files, the whole corpus."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines.ingest import (
+    discover_report_files,
+    find_duplicates,
+    partition_key_for,
+    read_report,
+)
+from pipelines.ingest.discover import sanitise_partition_key
+
+NEWS = (
+    "本报讯（记者 王明）昨日，市区多条道路迎来降雨，气象部门提醒市民出行注意安全。据了解，本次降雨"
+    "将持续到周末，最高气温将下降至15摄氏度左右。交通部门表示，已安排人员在重点路段值守。"
+) * 8
+RECIPE = "番茄炒蛋的做法：准备番茄两个、鸡蛋三个，先将鸡蛋打散炒熟盛出，再炒番茄，最后混合加盐即可。" * 10
+NEWS_ABOUT_A_REPORT = (
+    "本报讯 1月20日上午，南京市第十七届人民代表大会第三次会议在人民大会堂开幕。市长代表市人民政府作政府工作报告。"
+    "报告指出，今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。与会人员认真听取报告。"
+) * 4
+LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. " * 30
+
+
+@pytest.mark.parametrize(
+    "text",
+    [NEWS, NEWS_ABOUT_A_REPORT, RECIPE, LOREM, "各位代表：\n谢谢。"],
+    ids=["news", "news-about-a-report", "recipe", "lorem", "tiny"],
+)
+def test_not_a_report(tmp_path, text):
+    path = tmp_path / "city" / "南京市" / "2024.txt"  # even under the convention
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    outcome = read_report(path, tmp_path)
+    assert outcome.document is None
+    issue = outcome.issues[0]
+    assert issue.reason_code == "not_a_report"
+    assert issue.severity == "rejected"
+    assert (
+        issue.first_chars == " ".join(text.split())[:80] or issue.first_chars == text.replace("\n", " ")[:80]
+    )
+
+
+def _assert_truncated(outcome):
+    doc = outcome.document
+    assert doc is not None
+    assert "truncated" in doc.warnings
+    (issue,) = outcome.issues
+    assert (issue.reason_code, issue.severity) == ("truncated", "warning")
+    return issue
+
+
+def test_truncated_mid_sentence(tmp_path, sample_text):
+    cut = sample_text[: len(sample_text) // 2]
+    cut = cut[: cut.rindex("，") + 6]  # stop five characters after a comma
+    path = tmp_path / "2024_part.txt"
+    path.write_text(cut, encoding="utf-8")
+    issue = _assert_truncated(read_report(path))
+    assert "mid-sentence" in issue.reason
+
+
+def test_truncated_short_without_closing(tmp_path, sample_text):
+    head = sample_text[: sample_text.index("。", 1500) + 1]  # ends on a full stop, but ~1.5k chars
+    path = tmp_path / "short.txt"
+    path.write_text(head, encoding="utf-8")
+    issue = _assert_truncated(read_report(path))
+    assert "closing exhortation" in issue.reason
+
+
+def test_complete_sample_not_truncated(tmp_path, sample_text):
+    path = tmp_path / "city" / "南京市" / "2024.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text(sample_text + "\n\n来源：南京日报\n责任编辑：张三\n【打印】【关闭】\n", encoding="utf-8")
+    outcome = read_report(path, tmp_path)
+    assert outcome.issues == [] and outcome.document.warnings == []
+
+
+def test_duplicates_across_names(tmp_path, sample_text):
+    a = tmp_path / "a" / "2024.txt"
+    b = tmp_path / "b" / "南京2024（副本）.txt"
+    c = tmp_path / "c.html"
+    for p in (a, b):
+        p.parent.mkdir(parents=True, exist_ok=True)
+    a.write_text(sample_text, encoding="utf-8")
+    b.write_bytes(sample_text.replace("\n", "\r\n\r\n").encode("gb18030"))
+    c.write_text(
+        "<html><body><div>"
+        + "".join(f"<p>{x}</p>" for x in sample_text.split("\n"))
+        + "</div></body></html>",
+        encoding="utf-8",
+    )
+    other = tmp_path / "other.txt"
+    other.write_text(sample_text.replace("南京", "苏州"), encoding="utf-8")
+    docs = [read_report(p).document for p in (other, c, b, a)]
+    assert all(docs)
+    dups = find_duplicates(docs)
+    assert dups == {str(b): str(a), str(c): str(a)}
+
+
+def test_discover_and_partition_keys(tmp_path):
+    files = {
+        "city/南京市/2024.txt": "x",
+        "city/南京市/2024.pdf": "x",
+        "city/南京市/2023.HTML": "x",
+        "county/江宁区/2020": "x",
+        "province/a,b[1]/2021.docx": "x",
+        ".hidden/x.txt": "x",
+        "city/.DS_Store": "x",
+        "city/南京市/~$2024.docx": "x",
+        "notes.csv": "x",
+        "img.png": "x",
+    }
+    for rel, content in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(content)
+    found = [p.relative_to(tmp_path).as_posix() for p in discover_report_files(tmp_path)]
+    assert found == [
+        "city/南京市/2023.HTML",
+        "city/南京市/2024.pdf",
+        "city/南京市/2024.txt",
+        "county/江宁区/2020",
+        "province/a,b[1]/2021.docx",
+    ]
+    keys = [partition_key_for(tmp_path / f, tmp_path) for f in found]
+    assert keys == [
+        "city/南京市/2023",
+        "city/南京市/2024.pdf",
+        "city/南京市/2024",
+        "county/江宁区/2020",
+        "province/a_b_1_/2021",
+    ]
+    assert len(set(keys)) == len(keys)
+    assert discover_report_files(tmp_path / "missing") == []
+
+
+def test_sanitise_partition_key():
+    assert sanitise_partition_key("a*b?c\nd...e") == "a_b_c_d_e"
+
+
+def test_missing_file_does_not_raise(tmp_path):
+    outcome = read_report(tmp_path / "nope.txt")
+    assert outcome.document is None and outcome.issues[0].reason_code == "parse_error"
+
+
+def test_large_file(tmp_path, sample_text):
+    """A ~50 MB report (the sample repeated) reads in seconds and bounded memory."""
+    data = sample_text.encode("utf-8")
+    reps = (50 * 1024 * 1024) // len(data) + 1
+    path = tmp_path / "city" / "南京市" / "2024.txt"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as fh:
+        for _ in range(reps):
+            fh.write(data)
+    size = path.stat().st_size
+    assert size >= 50 * 1024 * 1024
+    start = time.perf_counter()
+    tracemalloc.start()
+    outcome = read_report(path, tmp_path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    elapsed = time.perf_counter() - start
+    assert outcome.document is not None and outcome.issues == []
+    assert outcome.document.report_id == "city/南京市/2024"
+    assert peak < 8 * size, f"peak {peak / 1e6:.0f} MB for a {size / 1e6:.0f} MB file"
+    assert elapsed < 60, elapsed
+
+
+@pytest.mark.corpus
+def test_whole_corpus_with_path_attribution(corpus_dir):
+    """Every corpus text loads, attributed from its path, with no warnings."""
+    files = discover_report_files(corpus_dir)
+    assert len(files) >= 50
+    for path in files:
+        outcome = read_report(path, corpus_dir)
+        doc = outcome.document
+        assert doc is not None, (path, outcome.issues)
+        rel = Path(path).relative_to(corpus_dir)
+        assert doc.report_id == rel.with_suffix("").as_posix() == partition_key_for(path, corpus_dir)
+        assert doc.attribution == "path"
+        assert outcome.issues == [] and doc.warnings == [], (path, outcome.issues)
+        assert "％" not in doc.text and "\r" not in doc.text
+    assert find_duplicates([read_report(p, corpus_dir).document for p in files]) == {}
+
+
+@pytest.mark.corpus
+def test_whole_html_corpus(html_dir):
+    for path in discover_report_files(html_dir):
+        outcome = read_report(path, html_dir)
+        doc = outcome.document
+        assert doc is not None, (path, outcome.issues)
+        year, region = path.stem.split("_")
+        assert (doc.region, doc.report_year, doc.source_format) == (region, int(year), "html")
+        assert outcome.issues == []
+
+
+def test_html_without_body_text_is_empty(tmp_path):
+    path = tmp_path / "blank.html"
+    path.write_text("<html><head><script>var a = 1;</script><style>p{}</style></head><body> </body></html>")
+    outcome = read_report(path)
+    assert outcome.issues[0].reason_code == "empty_file"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), suffix=st.sampled_from([".txt", ".html", ".pdf", ".docx", ""]))
+def test_read_report_never_raises(tmp_path, data, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    outcome = read_report(path)
+    assert (outcome.document is None) == any(i.severity == "rejected" for i in outcome.issues)
+    for issue in outcome.issues:
+        assert issue.reason and "\n" not in issue.first_chars and len(issue.first_chars) <= 80
