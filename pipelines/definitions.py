@@ -16,7 +16,13 @@ from pipelines.defs.automation import (
 from pipelines.defs.checks import ASSET_CHECKS
 from pipelines.defs.report_assets import indicator_facts, report_texts
 from pipelines.defs.resources import default_duckdb, default_settings
-from pipelines.defs.warehouse_assets import dbt_models, dbt_project, published_warehouse, raw_tables
+from pipelines.defs.warehouse_assets import (
+    dbt_executable,
+    dbt_models,
+    dbt_project,
+    published_warehouse,
+    raw_tables,
+)
 
 
 def build_definitions(reports_dir: Path | None = None, warehouse: Path | None = None) -> dg.Definitions:
@@ -30,7 +36,9 @@ def build_definitions(reports_dir: Path | None = None, warehouse: Path | None = 
         resources={
             "settings": default_settings(reports_dir, warehouse),
             "duckdb": default_duckdb(warehouse),
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir), dbt_executable=dbt_executable()
+            ),
         },
     )
 

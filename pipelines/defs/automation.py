@@ -1,6 +1,5 @@
 """Jobs, the new-file sensor and the daily full-refresh schedule."""
 
-from __future__ import annotations
 
 import hashlib
 import json

@@ -1,6 +1,5 @@
 """Asset checks on the raw tables. dbt data tests show up as checks on the dbt models on their own."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

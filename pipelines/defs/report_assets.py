@@ -1,6 +1,5 @@
 """Partitioned assets: ingest report files and extract their facts into the staging area."""
 
-from __future__ import annotations
 
 import os
 from collections import Counter

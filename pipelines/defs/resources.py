@@ -1,6 +1,5 @@
 """Resources: where the reports, the staging area, the warehouse and the published copies live."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,8 +1,10 @@
 """Warehouse assets: load the raw tables, build the dbt models, publish a snapshot for BI tools."""
 
-from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,11 +71,22 @@ def raw_tables(
         )
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), else whatever ``dbt`` is on the PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def _prepared_dbt_project() -> DbtProject:
     project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.DBT_PROJECT_DIR)
     if not project.manifest_path.exists():
-        # A fresh clone has no manifest yet: parse once (the README's commands do it up front).
-        project.preparer.prepare(project)
+        # A fresh clone has no manifest yet: parse once (`make install` does it up front).
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(project.project_dir),
+             "--profiles-dir", str(project.project_dir), "--target-path", str(project.target_path)],
+            check=True,
+            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        )
     return project
 
 
