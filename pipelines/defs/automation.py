@@ -18,7 +18,6 @@ REFRESH_JOB = "refresh_warehouse"
 process_reports_job = dg.define_asset_job(
     REPORT_JOB,
     selection=dg.AssetSelection.all(),
-    partitions_def=report_partitions,
     description="Ingest and extract the selected report partitions, then load, build the marts and publish.",
 )
 

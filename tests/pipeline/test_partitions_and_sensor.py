@@ -8,10 +8,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.definitions import build_definitions
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, daily_full_refresh, report_folder_sensor
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
-from pipelines.definitions import build_definitions
 from pipelines.runner import run_pipeline
 from tests.conftest import SAMPLE_REPORTS
 from tests.pipeline.helpers import query
@@ -73,14 +73,15 @@ def test_sensor_new_same_changed_removed(tmp_path: Path):
 
 
 def test_schedule_requests_one_run_over_all_partitions():
-    instance = dg.DagsterInstance.ephemeral()
-    empty = daily_full_refresh(dg.build_schedule_context(instance=instance))
-    assert isinstance(empty, dg.SkipReason)
-    instance.add_dynamic_partitions(REPORTS_PARTITION, ["a/x/2024", "b/y/2025", "c/z/2026"])
-    request = daily_full_refresh(dg.build_schedule_context(instance=instance))
+    with dg.instance_for_test() as instance:
+        empty = daily_full_refresh(dg.build_schedule_context(instance=instance))
+        assert isinstance(empty, dg.SkipReason)
+        instance.add_dynamic_partitions(REPORTS_PARTITION, ["a/x/2024", "b/y/2025", "c/z/2026"])
+        request = daily_full_refresh(dg.build_schedule_context(instance=instance))
     assert request.tags["dagster/asset_partition_range_start"] == "a/x/2024"
     assert request.tags["dagster/asset_partition_range_end"] == "c/z/2026"
     assert daily_full_refresh.execution_timezone == "Asia/Shanghai"
+    assert daily_full_refresh.cron_schedule == "0 6 * * *"
 
 
 @pytest.fixture()

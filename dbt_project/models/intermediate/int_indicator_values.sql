@@ -1,0 +1,120 @@
+{#
+  One value per region / region_level / indicator_id / measure / kind / period_year, chosen from all extracted
+  facts by the documented rule (models/_docs.md, block dedup_rule). Multi-year measures (avg_growth_rate,
+  cumulative_*) stay as their own measure rows, flagged is_multi_year, so they never pose as one year's value.
+#}
+with facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+    where period_year is not null
+
+),
+
+standardised as (
+
+    select
+        facts.*,
+        coalesce(unit_std, unit) as std_unit,
+        coalesce(
+            {{ unit_conversion_factor('unit', 'coalesce(unit_std, unit)') }},
+            case when value is not null and value <> 0 and value_std is not null then value_std / value end
+        ) as std_factor
+    from facts
+
+),
+
+valued as (
+
+    select
+        *,
+        coalesce(value_std, value * std_factor)    as v_std,
+        value_low * std_factor                     as v_low_std,
+        value_high * std_factor                    as v_high_std,
+        case kind
+            when 'actual' then period_year + 1
+            when 'target' then period_year
+        end                                        as expected_report_year,
+        case qualifier
+            when 'exact' then 1
+            when 'about' then 2
+            when 'at_least' then 3
+            when 'at_most' then 3
+            when 'over' then 3
+            when 'range' then 3
+            when 'strive' then 4
+            when 'expected' then 5
+            else 6
+        end                                        as qualifier_rank
+    from standardised
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by region, region_level, indicator_id, measure, kind, period_year
+            order by
+                (v_std is not null or v_low_std is not null or v_high_std is not null) desc,
+                coalesce(is_headline, false) desc,
+                coalesce(abs(report_year - expected_report_year), 0) asc,
+                case when kind = 'plan_target' then report_year else -report_year end asc,
+                qualifier_rank asc,
+                char_start asc,
+                fact_id asc
+        ) as candidate_rank,
+        count(*) over (
+            partition by region, region_level, indicator_id, measure, kind, period_year
+        ) as candidate_count
+    from valued
+
+),
+
+disagreement as (
+
+    select
+        region, region_level, indicator_id, measure, kind, period_year,
+        count(distinct round(v_std, 6)) as distinct_value_count
+    from valued
+    group by all
+
+),
+
+final as (
+
+    select
+        r.region,
+        r.region_level,
+        r.indicator_id,
+        r.measure,
+        r.kind,
+        r.period_year,
+        r.v_std                                                          as value,
+        r.v_low_std                                                      as value_low,
+        r.v_high_std                                                     as value_high,
+        coalesce(r.v_std, (r.v_low_std + r.v_high_std) / 2, r.v_low_std, r.v_high_std) as value_mid,
+        r.std_unit                                                       as unit,
+        r.qualifier,
+        coalesce(r.is_headline, false)                                   as is_headline,
+        r.measure in ('avg_growth_rate', 'cumulative_growth_rate', 'cumulative_level') as is_multi_year,
+        r.report_id,
+        r.report_year,
+        r.fact_id,
+        r.quote,
+        r.char_start,
+        r.candidate_count,
+        d.distinct_value_count
+    from ranked as r
+    left join disagreement as d
+        on  d.region = r.region
+        and d.region_level = r.region_level
+        and d.indicator_id = r.indicator_id
+        and d.measure = r.measure
+        and d.kind = r.kind
+        and d.period_year = r.period_year
+    where r.candidate_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,73 @@
+{#
+  Cross-region comparison: one row per indicator_id / measure / kind / year / region, ranked among regions of the
+  same level. Ranks compare only values in the same standard unit (the partition includes unit), so a region whose
+  value could not be converted never outranks one in 亿元 with a number in 万吨.
+#}
+with indicator_values as (
+
+    select * from {{ ref('int_indicator_values') }}
+
+),
+
+indicators as (
+
+    select indicator_id, name_zh from {{ ref('dim_indicator') }}
+
+),
+
+directions as (
+
+    select indicator_id, direction from {{ ref('indicator_direction') }}
+
+),
+
+ranked as (
+
+    select
+        v.indicator_id,
+        i.name_zh                                   as indicator_name_zh,
+        v.measure,
+        v.kind,
+        v.period_year                               as year,
+        v.region_level,
+        v.region,
+        v.value,
+        v.value_low,
+        v.value_high,
+        v.value_mid,
+        v.qualifier,
+        v.unit,
+        v.report_id,
+        coalesce(d.direction, 'higher')             as direction,
+        case when v.value_mid is not null then
+            dense_rank() over (
+                partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit,
+                             v.value_mid is null
+                order by v.value_mid desc
+            )
+        end                                         as rank_in_level,
+        case when v.value_mid is not null then
+            dense_rank() over (
+                partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit,
+                             v.value_mid is null
+                order by case when d.direction = 'lower' then v.value_mid else -v.value_mid end asc
+            )
+        end                                         as rank_best_in_level,
+        count(v.value_mid) over (
+            partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit
+        )                                           as regions_in_level
+    from indicator_values as v
+    left join indicators as i
+        on i.indicator_id = v.indicator_id
+    left join directions as d
+        on d.indicator_id = v.indicator_id
+
+),
+
+final as (
+
+    select * from ranked
+
+)
+
+select * from final

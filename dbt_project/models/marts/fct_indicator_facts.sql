@@ -1,0 +1,50 @@
+{# Every extracted fact with its provenance, plus the indicator's name and category. Grain: fact_id. #}
+with facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+
+),
+
+indicators as (
+
+    select indicator_id, name_zh, category, default_unit from {{ ref('dim_indicator') }}
+
+),
+
+final as (
+
+    select
+        facts.fact_id,
+        facts.report_id,
+        facts.partition_key,
+        facts.region,
+        facts.region_level,
+        facts.report_year,
+        facts.indicator_id,
+        indicators.name_zh    as indicator_name_zh,
+        indicators.category   as indicator_category,
+        facts.kind,
+        facts.period_year,
+        facts.measure,
+        facts.value,
+        facts.value_low,
+        facts.value_high,
+        facts.unit,
+        facts.value_std,
+        facts.unit_std,
+        facts.qualifier,
+        coalesce(facts.is_headline, false) as is_headline,
+        facts.measure in ('avg_growth_rate', 'cumulative_growth_rate', 'cumulative_level') as is_multi_year,
+        facts.quote,
+        facts.char_start,
+        facts.char_end,
+        facts.section,
+        facts.extractor_version,
+        facts.loaded_at
+    from facts
+    left join indicators
+        on indicators.indicator_id = facts.indicator_id
+
+)
+
+select * from final
