@@ -52,6 +52,7 @@ class Fact:
     char_end: int
     section: str | None = None
     extractor_version: str = field(default=EXTRACTOR_VERSION)
+    is_headline: bool = False
 
     def to_dict(self) -> dict:
         """Return the fact as a plain dict (JSON-serialisable)."""

@@ -1,0 +1,281 @@
+"""Score the extractor against hand-checked gold facts (``govreport evaluate [GOLD_DIR]``).
+
+Scoring follows ``shared/gold/README.md``:
+
+1. headline scope keeps the predictions whose span lies inside one of the document's
+   ``headline_paragraphs`` and the gold records with ``scope == "headline"``; full scope (documents
+   with ``full_document``) keeps every prediction and every gold record of the document;
+2. a prediction can match a gold fact with the same doc_id, indicator_id, kind and period_year;
+3. values match within 0.5 % after converting both to a common unit (percentages by absolute
+   value); a range matches a range when both ends match; a point never matches a range; units of
+   different dimensions never match;
+4. matching is one-to-one (maximum bipartite matching);
+5. for ``actual`` facts a multi-year measure only matches a multi-year measure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.extract import extract_facts
+from pipelines.extract.taxonomy import load_indicators
+from pipelines.extract.units import dimension, to_base
+
+MULTI_YEAR = frozenset({"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"})
+_PERCENT_DIMS = frozenset({"percent", "pp", "permille"})
+
+
+@dataclass
+class Record:
+    """A gold or predicted fact reduced to what scoring needs."""
+
+    doc_id: str
+    indicator_id: str
+    kind: str
+    period_year: int | None
+    measure: str
+    value: float | None
+    value_low: float | None
+    value_high: float | None
+    unit: str
+    qualifier: str
+    quote: str
+    char_start: int | None = None
+    char_end: int | None = None
+
+
+@dataclass
+class Score:
+    """Matched counts and the derived precision / recall / F1."""
+
+    tp_pred: int = 0
+    n_pred: int = 0
+    tp_gold: int = 0
+    n_gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        """Matched predictions / predictions (1.0 when there are none)."""
+        return self.tp_pred / self.n_pred if self.n_pred else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Matched gold / gold (1.0 when there is no gold)."""
+        return self.tp_gold / self.n_gold if self.n_gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class EvaluationReport:
+    """Scores overall, per kind and per indicator category, with the misses and false positives."""
+
+    scope: str
+    overall: Score
+    by_kind: dict[str, Score]
+    by_category: dict[str, Score]
+    by_doc: dict[str, Score]
+    misses: list[Record] = field(default_factory=list)
+    false_positives: list[Record] = field(default_factory=list)
+    qualifier_agreement: float | None = None
+    measure_agreement: float | None = None
+
+
+def _values_match(p: Record, g: Record) -> bool:
+    dp, dg = dimension(p.unit), dimension(g.unit)
+    if dp is None or dp != dg:
+        return False
+    pct = dp in _PERCENT_DIMS
+
+    def eq(a: float | None, b: float | None) -> bool:
+        if a is None or b is None:
+            return False
+        x, y = to_base(a, p.unit), to_base(b, g.unit)
+        if pct:
+            x, y = abs(x), abs(y)
+        return abs(x - y) <= 0.005 * abs(y)
+
+    g_range = g.value_low is not None and g.value_high is not None and g.value is None
+    p_range = p.value_low is not None and p.value_high is not None and p.value is None
+    if g_range != p_range:
+        return False
+    if g_range:
+        if pct:
+            lo_p, hi_p = sorted((abs(p.value_low), abs(p.value_high)))  # type: ignore[arg-type]
+            lo_g, hi_g = sorted((abs(g.value_low), abs(g.value_high)))  # type: ignore[arg-type]
+            return eq(lo_p, lo_g) and eq(hi_p, hi_g)
+        return eq(p.value_low, g.value_low) and eq(p.value_high, g.value_high)
+    return eq(p.value, g.value)
+
+
+def _compatible(p: Record, g: Record) -> bool:
+    if (p.doc_id, p.indicator_id, p.kind, p.period_year) != (g.doc_id, g.indicator_id, g.kind, g.period_year):
+        return False
+    if g.kind == "actual" and ((p.measure in MULTI_YEAR) != (g.measure in MULTI_YEAR)):
+        return False
+    return _values_match(p, g)
+
+
+def _match(preds: list[Record], gold: list[Record]) -> dict[int, int]:
+    """Maximum one-to-one matching (Kuhn's algorithm); returns gold index -> prediction index."""
+    edges: dict[int, list[int]] = defaultdict(list)
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(preds):
+            if _compatible(p, g):
+                edges[gi].append(pi)
+    owner: dict[int, int] = {}
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for pi in edges[gi]:
+            if pi in seen:
+                continue
+            seen.add(pi)
+            if pi not in owner or augment(owner[pi], seen):
+                owner[pi] = gi
+                return True
+        return False
+
+    for gi in range(len(gold)):
+        augment(gi, set())
+    return {gi: pi for pi, gi in owner.items()}
+
+
+def _doc_meta(doc_id: str) -> tuple[str, str, int | None]:
+    level, region, year = doc_id.split("/")
+    return level, region, int(year) if year.isdigit() else None
+
+
+def _load_gold(gold_dir: Path) -> tuple[list[dict], dict]:
+    gold = []
+    for path in sorted(gold_dir.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                gold.append(json.loads(line))
+    scope_files = sorted(gold_dir.glob("*scope*.json"))
+    scopes: dict = {}
+    for path in scope_files:
+        scopes.update(json.loads(path.read_text(encoding="utf-8")))
+    return gold, scopes
+
+
+def evaluate(gold_dir: Path, corpus_dir: Path | None = None, scope: str = "headline") -> EvaluationReport:
+    """Run the extractor on every gold document and score it (``scope``: ``headline`` or ``full``)."""
+    gold_dir = Path(gold_dir)
+    corpus_dir = Path(corpus_dir) if corpus_dir else gold_dir.parent / "corpus" / "reports"
+    gold_rows, scopes = _load_gold(gold_dir)
+    categories = {i.indicator_id: i.category for i in load_indicators()}
+    doc_ids = sorted(set(scopes) | {g["doc_id"] for g in gold_rows})
+    preds: list[Record] = []
+    gold: list[Record] = []
+    for doc_id in doc_ids:
+        info = scopes.get(doc_id, {})
+        if scope == "full" and not info.get("full_document"):
+            continue
+        text_path = corpus_dir / f"{doc_id}.txt"
+        if not text_path.exists():
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        level, region, year = _doc_meta(doc_id)
+        paragraphs = [(p["char_start"], p["char_end"]) for p in info.get("headline_paragraphs", [])]
+        for f in extract_facts(text, region=region, region_level=level, report_year=year):
+            if scope == "headline" and not any(a <= f.char_start and f.char_end <= b for a, b in paragraphs):
+                continue
+            preds.append(Record(doc_id, f.indicator_id, f.kind, f.period_year, f.measure, f.value, f.value_low,
+                                f.value_high, f.unit, f.qualifier, f.quote, f.char_start, f.char_end))
+        for g in gold_rows:
+            if g["doc_id"] != doc_id or (scope == "headline" and g.get("scope") != "headline"):
+                continue
+            gold.append(Record(doc_id, g["indicator_id"], g["kind"], g["period_year"], g["measure"], g["value"],
+                               g["value_low"], g["value_high"], g["unit"], g["qualifier"], g["quote"]))
+    matched = _match(preds, gold)
+    matched_preds = set(matched.values())
+
+    def tally(key_pred, key_gold) -> dict[str, Score]:
+        out: dict[str, Score] = defaultdict(Score)
+        for i, p in enumerate(preds):
+            s = out[key_pred(p)]
+            s.n_pred += 1
+            s.tp_pred += i in matched_preds
+        for i, g in enumerate(gold):
+            s = out[key_gold(g)]
+            s.n_gold += 1
+            s.tp_gold += i in matched
+        return dict(sorted(out.items()))
+
+    overall = Score(len(matched_preds), len(preds), len(matched), len(gold))
+    pairs = [(preds[pi], gold[gi]) for gi, pi in matched.items()]
+    return EvaluationReport(
+        scope=scope,
+        overall=overall,
+        by_kind=tally(lambda r: r.kind, lambda r: r.kind),
+        by_category=tally(lambda r: categories.get(r.indicator_id, "unknown"),
+                          lambda r: categories.get(r.indicator_id, "unknown")),
+        by_doc=tally(lambda r: r.doc_id, lambda r: r.doc_id),
+        misses=[g for i, g in enumerate(gold) if i not in matched],
+        false_positives=[p for i, p in enumerate(preds) if i not in matched_preds],
+        qualifier_agreement=(sum(p.qualifier == g.qualifier for p, g in pairs) / len(pairs)) if pairs else None,
+        measure_agreement=(sum(p.measure == g.measure for p, g in pairs) / len(pairs)) if pairs else None,
+    )
+
+
+def _fmt_record(r: Record) -> str:
+    if r.value is None and r.value_low is not None:
+        val = f"{r.value_low:g}-{r.value_high:g}"
+    else:
+        val = f"{r.value:g}" if r.value is not None else "None"
+    return (f"  {r.doc_id}  {r.indicator_id}  {r.kind} {r.period_year}  {r.measure}  {val}{r.unit}  "
+            f"[{r.qualifier}]  「{r.quote}」")
+
+
+def format_report(report: EvaluationReport) -> str:
+    """Human-readable text of an :class:`EvaluationReport`."""
+    lines = [f"scope: {report.scope}"]
+
+    def row(name: str, s: Score) -> str:
+        return (f"  {name:<36} P={s.precision:.3f} ({s.tp_pred}/{s.n_pred})  "
+                f"R={s.recall:.3f} ({s.tp_gold}/{s.n_gold})  F1={s.f1:.3f}")
+
+    lines.append(row("overall", report.overall))
+    for title, table in (("by kind", report.by_kind), ("by category", report.by_category),
+                         ("by document", report.by_doc)):
+        lines.append(title + ":")
+        lines.extend(row(k, v) for k, v in table.items())
+    if report.qualifier_agreement is not None:
+        lines.append(f"qualifier agreement on matches: {report.qualifier_agreement:.3f}")
+        lines.append(f"measure agreement on matches:   {report.measure_agreement:.3f}")
+    lines.append(f"misses ({len(report.misses)}):")
+    lines.extend(_fmt_record(r) for r in report.misses)
+    lines.append(f"false positives ({len(report.false_positives)}):")
+    lines.extend(_fmt_record(r) for r in report.false_positives)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: ``python -m pipelines.evaluate [GOLD_DIR] [--corpus DIR] [--scope headline|full]``."""
+    from pipelines.paths import SHARED_DIR
+
+    parser = argparse.ArgumentParser(prog="govreport evaluate", description=__doc__.splitlines()[0])
+    parser.add_argument("gold_dir", nargs="?", default=str(SHARED_DIR / "gold"))
+    parser.add_argument("--corpus", default=None, help="corpus reports dir (default <gold>/../corpus/reports)")
+    parser.add_argument("--scope", choices=("headline", "full"), default="headline")
+    args = parser.parse_args(argv)
+    gold_dir = Path(args.gold_dir)
+    if not gold_dir.is_dir():
+        print(f"gold directory not found: {gold_dir}", file=sys.stderr)
+        return 2
+    report = evaluate(gold_dir, Path(args.corpus) if args.corpus else None, args.scope)
+    print(format_report(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

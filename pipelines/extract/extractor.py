@@ -1,0 +1,510 @@
+"""Text -> indicator facts.
+
+Pipeline per report: normalise (with an offset map) -> paragraphs with a period mode
+(:mod:`sections`) -> sentences that hold a number -> subject mentions (taxonomy trie) and
+quantities (:mod:`numbers`) -> attach each quantity to its subject (same clause, a continued
+subject, a ``N家<subject>`` count, or a ``分别`` list) -> kind / period / measure / qualifier ->
+:class:`~pipelines.extract.facts.Fact` with offsets into the caller's text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipelines.extract import patterns as P
+from pipelines.extract.facts import Fact
+from pipelines.extract.normalise import Normalised, normalise
+from pipelines.extract.numbers import Quantity, find_quantities
+from pipelines.extract.sections import (
+    Paragraph,
+    infer_report_year,
+    is_forward_plan,
+    plan_end_year,
+    split_paragraphs,
+)
+from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
+from pipelines.extract.units import convert, dimension
+
+_HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])")
+_AMOUNT_DIMS = frozenset({"yuan", "usd"})
+_LIST_JOIN = re.compile(r"^(?:左右|以上|以内|以下)?(?:[、和及与]|以及)$")
+
+
+@dataclass
+class _Context:
+    """Per-sentence context shared by the attachment steps."""
+
+    norm: Normalised
+    tax: Taxonomy
+    report_year: int | None
+    mode: str
+    period: int | None
+    para: Paragraph
+    region: str | None
+    region_level: str | None
+    sent_start: int
+    sent_end: int
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    for m in P.SENTENCE_SPLIT.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def _clauses(text: str, start: int, end: int, mentions: list[Mention], quantities: list[Quantity],
+             pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    protected = [(m.start, m.end) for m in mentions] + [(q.start, q.end) for q in quantities]
+    cuts = [start]
+    for m in pattern.finditer(text, start, end):
+        i = m.start()
+        if any(a <= i < b for a, b in protected):
+            continue
+        cuts.append(i)
+    cuts.append(end)
+    out = []
+    for k in range(len(cuts) - 1):
+        a = cuts[k] if k == 0 else cuts[k] + 1
+        if a < cuts[k + 1]:
+            out.append((a, cuts[k + 1]))
+    return out
+
+
+def _is_negative(text: str, q: Quantity, zone: str) -> bool:
+    """True when the quantity is a rank, a comparison, a milestone, a threshold or a duration."""
+    before = text[max(0, q.start - 3) : q.start]
+    after_pos = q.end + (2 if q.post_qualifier else 0)
+    after = text[q.end : q.end + 6]
+    after_q = text[after_pos : after_pos + 6]
+    if P.RANK_BEFORE.search(before) or P.RANK_AFTER.match(after):
+        return True
+    if P.VS_OUTSIDE.search(zone):
+        return True
+    if P.MILESTONE_AFTER.match(after) or P.MILESTONE_AFTER.match(after_q):
+        return True
+    if q.unit == "个" and (P.COUNT_THEN_SCALE.match(after) or P.MONTH_AFTER.match(after)):
+        return True
+    if dimension(q.unit) in _AMOUNT_DIMS and P.THRESHOLD_AFTER.match(after_q if q.post_qualifier else after):
+        return True
+    if q.unit.endswith("岁") and P.AGE_BAND.match(after):
+        return True
+    return False
+
+
+def _family(q: Quantity, growth: bool) -> str:
+    if q.unit in ("%", "‰"):
+        return "growth" if growth else "pct"
+    if q.unit == "个百分点":
+        return "pp"
+    if q.unit == "倍":
+        return "growth"
+    return "level"
+
+
+def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | None:
+    subj = m.subject
+    if q.unit not in ("%", "‰", "个百分点", "倍"):
+        qd = dimension(q.unit)
+        for iid in subj.ids:
+            ind = tax.indicators[iid]
+            if ind.family != "level" and dimension(ind.default_unit) == qd:
+                return ind  # a rate with its own unit (0.6人/百亿元)
+    by = {f: tax.ids_of_family(subj, f) for f in ("growth", "pct", "level")}
+    if family == "growth":
+        ids = by["growth"] or by["level"] or by["pct"]
+    elif family == "pct":
+        ids = by["pct"] or by["growth"]
+    elif family == "pp":
+        ids = by["pct"] or by["growth"]
+    else:
+        ids = by["level"] or by["growth"]
+    if not ids:
+        return None
+    ind = tax.indicators[ids[0]]
+    if family == "level":
+        qd, dd = dimension(q.unit), dimension(ind.default_unit)
+        if ind.family == "level" and ((qd in _AMOUNT_DIMS) != (dd in _AMOUNT_DIMS)):
+            return None
+        if ind.family == "growth" and qd not in _AMOUNT_DIMS:
+            return None
+    return ind
+
+
+def _qualifier(ctx: _Context, q: Quantity, clause_text_before: str, local_before: str, expected: bool) -> str:
+    if q.is_range:
+        return "range"
+    if P.STRIVE.search(clause_text_before):
+        return "strive"
+    if expected:
+        return "expected"
+    if q.post_qualifier:
+        return q.post_qualifier
+    tail = local_before[-6:]
+    if P.OVER_BEFORE.search(tail) or q.approx_over:
+        return "over"
+    if P.AT_LEAST_BEFORE.search(tail):
+        return "at_least"
+    if P.AT_MOST_BEFORE.search(tail):
+        return "at_most"
+    if P.ABOUT_BEFORE.search(tail):
+        return "about"
+    return "exact"
+
+
+def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifier: str, kind: str,
+               period: int | None, span_start: int, negate: bool, span_end: int | None = None) -> Fact:
+    text = ctx.norm
+    end = max(q.end + (2 if q.post_qualifier else 0), span_end or 0)
+    if q.unit.endswith("套") and text.text.startswith("（间）", q.end):
+        end = max(end, q.end + 3)
+    a, b = text.span(span_start, end)
+    value, low, high = q.value, q.low, q.high
+    if negate:
+        value = -value if value is not None else None
+        if low is not None and high is not None:
+            low, high = -high, -low
+    unit = q.unit
+    std = convert(value, unit, ind.default_unit) if value is not None else None
+    if value is not None and std is None:
+        std_value, std_unit = value, unit
+    elif value is None:
+        std_value, std_unit = None, (ind.default_unit if convert(1.0, unit, ind.default_unit) else unit)
+    else:
+        std_value, std_unit = std, ind.default_unit
+    return Fact(
+        region=ctx.region,
+        region_level=ctx.region_level,
+        report_year=ctx.report_year,
+        indicator_id=ind.indicator_id,
+        kind=kind,
+        period_year=period,
+        measure=measure,
+        value=value,
+        value_low=low,
+        value_high=high,
+        unit=unit,
+        value_std=std_value,
+        unit_std=std_unit,
+        qualifier=qualifier,
+        quote="",  # filled by the caller from the original text
+        char_start=a,
+        char_end=b,
+        section=ctx.para.section,
+        is_headline=ctx.para.is_headline,
+    )
+
+
+def carried_from_level(zone: str) -> bool:
+    """True when a change verb in ``zone`` belongs to an earlier value (增长5%、达到…)."""
+    return bool(re.search(r"[达到为至]$", zone))
+
+
+def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str, span_start: int,
+          out: list[Fact], pre_subject: bool = False, forced: Indicator | None = None,
+          carried: bool = False) -> bool:
+    """Build the fact of quantity ``q`` about mention ``m``; returns False when it is not a fact."""
+    text = ctx.norm.text
+    if _is_negative(text, q, zone) or P.OBJECT_ZONE.match(zone):
+        return False
+    if m.subject.implies_growth and text[m.start - 1 : m.start] == "对":
+        return False  # 服务业对经济增长贡献率: 经济增长 is an object here
+    growth = m.subject.implies_growth or bool(P.GROWTH_WORDS.search(zone))
+    share_words = bool(P.SHARE_WORDS.search(zone)) or (
+        not pre_subject and m.end <= q.start and bool(P.SHARE_WORDS.search(text[m.end : q.start]))
+    )
+    family = _family(q, growth and not share_words)
+    ind = forced or _pick(ctx.tax, m, family, q)
+    if ind is None:
+        return False
+    if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
+        return False  # a share of some other total (民间投资占全部投资比重), not this indicator
+    mode, period = ctx.mode, ctx.period
+    sent_before = text[ctx.sent_start : q.start]
+    expected = False
+    if P.EXPECTED.search(sent_before) and (mode in ("actual", "review5") or "今年" not in sent_before):
+        expected = True
+        if mode not in ("actual", "review5"):
+            mode = "actual"
+            period = ctx.report_year - 1 if ctx.report_year else None
+    kind = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}[mode]
+    if family == "pp":
+        measure = "change_pp"
+    elif family == "growth":
+        measure = "growth_rate"
+    elif family == "pct":
+        measure = ind.measure if ind.family == "pct" else "growth_rate"
+    else:
+        local = zone + (text[m.end : m.end + 3] if pre_subject else "")
+        seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
+        before_subject = "" if carried else text[max(ctx.sent_start, seg_start + 1) : m.start]
+        if P.STOCK_WORDS.search(zone):
+            measure = ind.measure if ind.measure in ("level", "count") else "level"
+        elif P.INCREMENT_WORDS.search(local) or P.INCREMENT_WORDS.search(before_subject) or (
+            pre_subject and P.INCREMENT_AFTER.match(text[m.end : m.end + 4])
+        ):
+            measure = "increment"
+        elif P.CHANGE_BEFORE.search(zone) and not carried_from_level(zone):
+            measure = "increment"
+        elif ind.measure in ("level", "count"):
+            measure = ind.measure
+        else:
+            measure = "level"
+    if kind == "actual" and measure in ("growth_rate",):
+        if P.AVERAGE_WORDS.search(zone) or (m.subject.implies_growth and P.AVERAGE_WORDS.search(m.subject.text)):
+            measure = "avg_growth_rate"
+        elif P.CUMULATIVE_BASE.search(zone) or (mode == "review5" and P.CUMULATIVE_WORDS.search(zone)):
+            measure = "cumulative_growth_rate"
+    if kind == "actual" and mode == "review5" and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
+        zone + text[max(ctx.sent_start, m.start - 4) : m.start]
+    ):
+        measure = "cumulative_level"
+    qualifier = _qualifier(ctx, q, clause_before, zone, expected)
+    fm = P.FROM_BEFORE.search(zone)
+    if fm and P.TO_AFTER.match(text[q.end :]):
+        # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
+        kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
+        if fm.group(1):
+            period = int(fm.group(1))
+        elif ctx.report_year is not None:
+            period = ctx.report_year - (6 if mode == "review5" else 2 if mode == "actual" else 1)
+        if measure == "increment":
+            measure = ind.measure if ind.measure in ("level", "count") else "level"
+    negate = (
+        measure in ("growth_rate", "avg_growth_rate", "cumulative_growth_rate", "change_pp")
+        and not ind.is_reduction
+        and bool(P.DECLINE_WORDS.search(zone[-8:]))
+    )
+    span_end = m.end if pre_subject else None
+    out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end))
+    return True
+
+
+def _expand_subjects(ctx: _Context, seg_start: int, mentions: list[Mention], upto: int) -> list[Mention]:
+    """Subjects of a ``分别`` list, restoring elided heads (城镇和农村居民人均可支配收入)."""
+    text = ctx.norm.text
+    tax = ctx.tax
+    if not mentions:
+        return []
+    first = mentions[0].start
+    # walk back over list parts that precede the first mention ("城镇和" in 城镇和农村居民…)
+    part_re = re.compile(r"([\u4e00-\u9fff]{1,4})(?:和|、|与|及)$")
+    out = list(mentions)
+    pm = part_re.search(text, max(seg_start, first - 6), first)
+    if pm and pm.end() == first:
+        head = pm.group(1)
+        tail_src = mentions[0].subject.text
+        for k in range(1, len(tail_src)):
+            cand = head + tail_src[k:]
+            if cand in tax.subjects and cand != tail_src:
+                out.insert(0, Mention(pm.start(1), pm.end(1), tax.subjects[cand]))
+                break
+    return [m for m in out if m.end <= upto]
+
+
+def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs: list[Quantity],
+                out: list[Fact], used: set[int]) -> None:
+    """Assign the values of a ``分别`` or parallel list (A和B增长x%和y%) to their subjects in order."""
+    text = ctx.norm.text
+    s, e = seg
+    seg_mentions = [m for m in mentions if s <= m.start and m.end <= e]
+    seg_qs = [q for q in qs if s <= q.start and q.end <= e and id(q) not in used]
+    if not seg_mentions or len(seg_qs) < 1:
+        return
+    first_q = seg_qs[0]
+    before = [m for m in seg_mentions if m.end <= first_q.start]
+    if not before or any(m.start >= first_q.start for m in seg_mentions):
+        return
+    seg_text = text[s:e]
+    explicit = "分别" in seg_text
+    for a, b in zip(seg_qs, seg_qs[1:], strict=False):
+        if not _LIST_JOIN.match(text[a.end : b.start]):
+            return
+    zone = text[before[-1].end : first_q.start]
+    growth = any(m.subject.implies_growth for m in before) or bool(P.GROWTH_WORDS.search(zone))
+    family = _family(first_q, growth)
+    fam = {"pp": "pct"}.get(family, family)
+    targets: list[tuple[Mention, Indicator | None]] = []
+    if len(before) == 1:
+        ids = ctx.tax.ids_of_family(before[0].subject, fam)
+        if len(ids) >= 2:
+            targets = [(before[0], ctx.tax.indicators[i]) for i in ids]
+        elif explicit:
+            expanded = _expand_subjects(ctx, s, before, first_q.start)
+            if len(expanded) >= 2:
+                targets = [(m, None) for m in expanded]
+    else:
+        if not explicit and len(before) != len(seg_qs):
+            return
+        expanded = _expand_subjects(ctx, s, before, first_q.start) if explicit else before
+        targets = [(m, None) for m in expanded]
+    if len(targets) < 2:
+        if explicit and len(seg_qs) >= 2:
+            used.update(id(q) for q in seg_qs)
+        return
+    if len(seg_qs) == 1 and "均" in zone:
+        seg_qs = seg_qs * len(targets)
+    if len(seg_qs) != len(targets):
+        if explicit:
+            used.update(id(q) for q in seg_qs)  # an unresolved 分别 list: no guessing
+        return
+    clause_before = text[s : first_q.start]
+    for (m, forced), q in zip(targets, seg_qs, strict=True):
+        if _emit(ctx, m, q, zone, clause_before, before[0].start, out, forced=forced):
+            used.add(id(q))
+        else:
+            used.add(id(q))
+
+
+def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
+    text = ctx.norm.text
+    s0, s1 = ctx.sent_start, ctx.sent_end
+    sent = text[s0:s1]
+    qs = []
+    for q in find_quantities(sent):
+        q = Quantity(q.start + s0, q.end + s0, q.value, q.low, q.high, q.unit, q.approx_over, q.post_qualifier)
+        if any(m.start < q.end and q.start < m.end for m in mentions):
+            continue
+        if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
+            q = Quantity(q.start, q.end, q.value, q.low, q.high, "元/月", q.approx_over, q.post_qualifier)
+        qs.append(q)
+    if not qs:
+        return
+    used: set[int] = set()
+    for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
+        _distribute(ctx, seg, mentions, qs, out, used)
+    carry: Mention | None = None
+    prev_q_end = s0
+    for c0, c1 in _clauses(text, s0, s1, mentions, qs, P.CLAUSE_SPLIT):
+        c_mentions = [m for m in mentions if c0 <= m.start < c1]
+        c_qs = [q for q in qs if c0 <= q.start < c1]
+        for q in c_qs:
+            if id(q) in used:
+                prev_q_end = q.end
+                continue
+            own = [m for m in c_mentions if m.end <= q.start]
+            subj: Mention | None = own[-1] if own else None
+            pre_subject = False
+            if subj is None:
+                lead = text[c0 : q.start]
+                if carry is not None and P.CONTINUATION.match(lead) and not any(m.start < q.start for m in c_mentions):
+                    subj = carry
+                else:
+                    after = [m for m in c_mentions if m.start >= q.end and m.start - q.end <= 1]
+                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家"):
+                        subj = after[0]
+                        pre_subject = True
+            if subj is None:
+                prev_q_end = q.end
+                continue
+            if pre_subject:
+                zone = text[c0 : q.start]
+                span_start = q.start
+            else:
+                zone = text[max(subj.end, prev_q_end) : q.start]
+                if len(zone) > 0 and subj.end < prev_q_end and not P.GROWTH_WORDS.search(zone):
+                    wide = text[subj.end : q.start]
+                    # "保持稳定增长、力争达到3%": the growth word sits before the clause break
+                    if P.GROWTH_WORDS.search(wide) and q.unit in ("%", "‰") and not any(
+                        subj.end <= o.start < q.start for o in qs
+                    ):
+                        zone = wide
+                elif subj.end >= prev_q_end:
+                    zone = text[subj.end : q.start]
+                span_start = subj.start
+            clause_before = text[max(c0, prev_q_end) : q.start]
+            if subj is carry and not own:
+                clause_before = text[max(subj.end, prev_q_end) : q.start]
+            _emit(ctx, subj, q, zone, clause_before, span_start, out, pre_subject=pre_subject,
+                  carried=subj is carry and not own)
+            prev_q_end = q.end
+            if pre_subject:
+                carry = subj
+        if c_mentions:
+            carry = c_mentions[-1]
+        elif c_qs and not P.CONTINUATION.match(text[c0:c1]):
+            carry = None  # a clause about something outside the taxonomy ends the subject
+
+
+def _sentence_mode(ctx_mode: str, sent: str, report_year: int | None, plan_end: int | None,
+                   ) -> tuple[str, int | None]:
+    """Mode and period of one sentence, from the paragraph mode and sentence cues."""
+    ry = report_year
+    mode = ctx_mode
+    m = P.YEAR_PREFIX.match(sent)
+    if m and ry:
+        y = int(m.group(1))
+        if y < ry and mode in ("actual", "review5", "target"):
+            return "actual", y
+        if y == ry and mode in ("actual", "target"):
+            return "target", y
+    u = P.UNTIL_YEAR.search(sent)
+    if u and ry and mode in ("target", "plan"):
+        y = int(u.group(1) or u.group(2))
+        if y > ry:
+            return "plan", y
+    if mode == "target":
+        pe = plan_end_year(sent)
+        if is_forward_plan(pe, ry) and re.search(r"年均|时期|期间", sent):
+            return "plan", pe
+    if mode == "actual" or mode == "review5":
+        return mode, (ry - 1 if ry else None)
+    if mode == "target":
+        return mode, ry
+    return "plan", plan_end or ((ry + 4) if ry else None)
+
+
+def extract_facts(text: str, *, region: str | None = None, region_level: str | None = None,
+                  report_year: int | None = None) -> list[Fact]:
+    """Extract indicator facts from one report.
+
+    ``text`` is the ingested report text; every returned fact satisfies
+    ``fact.quote == text[fact.char_start:fact.char_end]``. When ``report_year`` is None it is
+    inferred from the text (date line or ``一、<year>年工作回顾``); if that fails periods are None.
+    Facts are ordered by ``char_start`` and the result is deterministic.
+    """
+    if not text:
+        return []
+    norm = normalise(text)
+    nt = norm.text
+    ry = report_year if report_year is not None else infer_report_year(nt)
+    tax = get_taxonomy()
+    out: list[Fact] = []
+    plan_end: int | None = None
+    for para in split_paragraphs(nt, ry):
+        if is_forward_plan(para.plan_end, ry):
+            plan_end = para.plan_end
+        if not _HAS_NUMBER.search(nt, para.start, para.end):
+            continue
+        for s0, s1 in _sentences(nt, para.start, para.end):
+            if not _HAS_NUMBER.search(nt, s0, s1):
+                continue
+            mentions = tax.find_mentions(nt, s0, s1)
+            if not mentions:
+                continue
+            mode, period = _sentence_mode(para.mode, nt[s0:s1], ry, plan_end)
+            ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
+            _sentence_facts(ctx, mentions, out)
+    seen: set[tuple] = set()
+    facts: list[Fact] = []
+    for f in out:
+        key = (f.indicator_id, f.kind, f.period_year, f.measure, f.value, f.value_low, f.value_high, f.unit,
+               f.char_start, f.char_end)
+        if key in seen:
+            continue
+        seen.add(key)
+        facts.append(_with_quote(f, text))
+    facts.sort(key=lambda f: (f.char_start, f.char_end, f.indicator_id, f.measure))
+    return facts
+
+
+def _with_quote(f: Fact, text: str) -> Fact:
+    from dataclasses import replace
+
+    return replace(f, quote=text[f.char_start : f.char_end])

@@ -1,0 +1,141 @@
+"""Internal text normalisation with an offset map back to the text the extractor was given.
+
+The extractor never changes the caller's text. It builds a *normalised view* in which
+
+* full-width ASCII (digits, letters, ``％``, ``．``, ``：``, ``－``, ``～``) becomes ASCII,
+  ``∶`` (U+2236) becomes ``:`` and ``‰`` is kept;
+* traditional characters are mapped to simplified ones character by character (OpenCC's
+  ``TSCharacters`` table, first candidate, one character to one character);
+* spaces (ASCII, NBSP, U+3000, tabs) and carriage returns are dropped, so ``8 ．8 ％`` reads ``8.8%``;
+* a line break inside a sentence (the previous line does not end in sentence punctuation) is
+  dropped, so ``主要预期目标\\n是：`` reads ``主要预期目标是：``; other line breaks are kept as ``\\n``.
+
+``Normalised.offsets[i]`` is the index in the original text of normalised character ``i``;
+``Normalised.span(a, b)`` maps a normalised span back to an original span.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_SPACES = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\r\u2028\u2029\x0b\x0c")
+_DROP_RE = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "\n]+")
+_SENTENCE_END = frozenset("。；;！!？?：:…”」』）)")
+_JOINING_END = frozenset("的和与及、，,（(“《—-")
+_CONTINUING_START = frozenset("是为的和与及、，,:：;；)）%％")
+_EXTRA = {"\u2236": ":", "\uff0e": "."}
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A normalised view of a text and the map from its characters to original offsets."""
+
+    text: str
+    offsets: list[int]
+    original_length: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised half-open span ``[start, end)`` to the original text."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else self.original_length
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[str, str]:
+    """Single-character traditional -> simplified map from OpenCC's data (empty if unavailable)."""
+    table: dict[str, str] = {}
+    try:
+        import opencc  # opencc-python-reimplemented ships its dictionaries as text files
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) < 2:
+                continue
+            src, dst = parts[0], parts[1].split(" ")[0]
+            if len(src) == 1 and len(dst) == 1 and src != dst:
+                table[src] = dst
+    except (ImportError, OSError):  # pragma: no cover - the package is a declared dependency
+        pass
+    return table
+
+
+@lru_cache(maxsize=1)
+def _translation() -> dict[int, str]:
+    """One-to-one character map: full-width ASCII -> ASCII, ``∶`` -> ``:``, traditional -> simplified."""
+    table: dict[int, str] = {ord(k): v for k, v in _t2s_table().items()}
+    for code in range(0xFF01, 0xFF5F):
+        ch = chr(code)
+        if ch in "，；（）！？［］":
+            continue  # keep full-width Chinese punctuation that NFKC would turn into ASCII look-alikes
+        folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) == 1:
+            table[code] = folded
+    for k, v in _EXTRA.items():
+        table[ord(k)] = v
+    return table
+
+
+def _map_chars(text: str) -> str:
+    """Apply :func:`_translation` (one character to one character, so offsets are unchanged)."""
+    table = _translation()
+    present = [c for c in set(text) if ord(c) in table]
+    if not present:
+        return text
+    if len(present) > 24:
+        return text.translate(table)
+    for c in present:
+        text = text.replace(c, table[ord(c)])
+    return text
+
+
+def _line_breaks_to_keep(text: str) -> set[int]:
+    """Indices of ``\\n`` characters that end a paragraph (others are joined)."""
+    keep: set[int] = set()
+    prev_line_start = 0
+    n = len(text)
+    i = text.find("\n")
+    while i != -1:
+        line = text[prev_line_start:i].strip("".join(_SPACES))
+        nxt_end = text.find("\n", i + 1)
+        nxt = text[i + 1 : nxt_end if nxt_end != -1 else n].strip("".join(_SPACES))
+        if not line or not nxt:
+            keep.add(i)
+        elif line[-1] in _SENTENCE_END:
+            keep.add(i)
+        elif line[-1] in _JOINING_END or len(line) <= 3 or len(nxt) <= 3 or nxt[0] in _CONTINUING_START:
+            pass  # a token or subscript split across lines: join
+        elif len(line) <= 40:
+            keep.add(i)  # a heading or title line
+        prev_line_start = i + 1
+        i = text.find("\n", i + 1)
+    return keep
+
+
+def normalise(text: str) -> Normalised:
+    """Build the normalised view of ``text`` (see module docstring)."""
+    mapped = _map_chars(text)
+    keep = _line_breaks_to_keep(text) if "\n" in text else set()
+    pieces: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in _DROP_RE.finditer(text):
+        a = m.start()
+        if a > pos:
+            pieces.append(mapped[pos:a])
+            offsets.extend(range(pos, a))
+        for i in range(a, m.end()):
+            if text[i] == "\n" and i in keep and pieces and not pieces[-1].endswith("\n"):
+                pieces.append("\n")
+                offsets.append(i)
+        pos = m.end()
+    if pos < len(text):
+        pieces.append(mapped[pos:])
+        offsets.extend(range(pos, len(text)))
+    return Normalised("".join(pieces), offsets, len(text))

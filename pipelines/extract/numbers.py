@@ -1,0 +1,182 @@
+"""Numeric expressions: Arabic and Chinese numerals, scale words, units, ranges and post-qualifiers.
+
+Works on the *normalised* text (ASCII digits, ``%``; see :mod:`pipelines.extract.normalise`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+SCALES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
+
+
+def parse_chinese_numeral(s: str) -> float | None:
+    """Parse a Chinese numeral such as ``三千五百``, ``十二``, ``两万``, ``一亿二千万`` or ``二〇二六``.
+
+    Returns ``None`` when ``s`` is not a well-formed numeral. A decimal part written with ``点``
+    (``三点五``) is supported.
+    """
+    if not s:
+        return None
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = parse_chinese_numeral(whole) if whole else 0.0
+        if w is None or not frac or any(c not in _CN_DIGITS for c in frac):
+            return None
+        return float(f"{int(w)}." + "".join(str(_CN_DIGITS[c]) for c in frac))
+    if all(c in _CN_DIGITS for c in s):
+        if len(s) == 1:
+            return float(_CN_DIGITS[s])
+        if s[0] in "零〇" and len(s) > 1:
+            return None
+        return float("".join(str(_CN_DIGITS[c]) for c in s))  # digit-by-digit (years)
+    total = 0
+    section = 0
+    digit: int | None = None
+    prev_unit = 10**12
+    for c in s:
+        if c in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[c] != 0:
+                return None
+            digit = _CN_DIGITS[c] if _CN_DIGITS[c] != 0 else None
+        elif c in _CN_SMALL_UNITS:
+            unit = _CN_SMALL_UNITS[c]
+            if unit >= prev_unit:
+                return None
+            section += (digit if digit is not None else 1) * unit
+            digit = None
+            prev_unit = unit
+        elif c in _CN_BIG_UNITS:
+            big = _CN_BIG_UNITS[c]
+            if digit is not None:
+                section += digit
+                digit = None
+            if section == 0 and total == 0:
+                return None
+            if big == 100_000_000:
+                total = (total + section) * big
+            else:
+                total += section * big
+            section = 0
+            prev_unit = 10**12
+        else:
+            return None
+    if digit is not None:
+        section += digit
+    return float(total + section)
+
+
+def parse_number(s: str) -> float | None:
+    """Parse an Arabic (``1,234.5``) or Chinese numeral string; ``None`` if it is neither."""
+    t = s.replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        return parse_chinese_numeral(s)
+
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN = r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:万[零〇一二两三四五六七八九十百千]+)?"
+_NUM = rf"(?:{_ARABIC}|{_CN})"
+_SCALE = r"(?:万亿|千亿|百亿|亿|千万|百万|万)"
+_BASE_UNITS = (
+    "个百分点|百分点|%|‰|倍|"
+    "微克每立方米|微克/立方米|毫克/立方米|"
+    "美元|欧元|元人民币|元|"
+    "公斤|斤|吨标准煤|吨|"
+    "人次|人|家|户|个|套|间|亩|公顷|平方公里|平方米|公里|千瓦时|千瓦|标箱|岁|件|项|所|座|辆|名|张"
+)
+_PER = r"(?:/|每)(?:百亿元|亿元|万元|立方米|人|月|年|万人|户)"
+QUANTITY_RE = re.compile(
+    rf"(?P<n1>{_NUM})(?P<a0>[多余])?(?P<s1>{_SCALE})?(?P<a1>[多余])?(?P<u1>{_BASE_UNITS})?"
+    rf"(?:(?P<sep>[-—–~至到])(?P<n2>{_NUM})(?P<s2>{_SCALE})?(?P<a2>[多余])?(?P<u2>{_BASE_UNITS}))?"
+    rf"(?P<per>{_PER})?(?P<jian>（间）|\(间\))?"
+)
+POST_QUALIFIER_RE = re.compile(r"(?:左右|以上|以内|以下|上下|之内)")
+_POST_QUAL = {"左右": "about", "上下": "about", "以上": "at_least", "以内": "at_most", "之内": "at_most",
+              "以下": "at_most"}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit as written, in normalised-text coordinates."""
+
+    start: int
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str
+    approx_over: bool  # written with 多 / 余 ("2400多亿元", "1.9万余套")
+    post_qualifier: str | None  # about / at_least / at_most from 左右 / 以上 / 以内 / 以下
+
+    @property
+    def is_range(self) -> bool:
+        """True for a range such as ``5%-5.5%``."""
+        return self.low is not None
+
+
+def _unit(scale: str | None, base: str | None, per: str | None) -> str:
+    unit = (scale or "") + (base or "")
+    if per:
+        unit += "/" + per.lstrip("/每")
+    return unit.replace("微克每立方米", "微克/立方米").replace("元人民币", "元")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Find every number with a unit in ``text`` (normalised), incl. ranges and post-qualifiers.
+
+    Numbers without a unit (years, codes, ordinals) are skipped; so are numbers glued to ASCII
+    letters or digits (``6G``, ``C919``, ``PM2.5``). A range keeps ``value=None`` and fills
+    ``low``/``high``; its unit is taken from the second end when the first has none.
+    """
+    out: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(text):
+        n1, s1, u1 = m.group("n1"), m.group("s1"), m.group("u1")
+        n2 = m.group("n2")
+        start = m.start()
+        prev = text[start - 1] if start else ""
+        if prev and prev.isascii() and (prev.isalnum() or prev in "._+"):
+            continue
+        end = m.end()
+        if n2 is not None:
+            u2, s2 = m.group("u2"), m.group("s2")
+            if u1 is not None and (u1 != u2 or (s1 or "") != (s2 or "")):
+                # "5%-5.5%" needs the same unit on both ends; else treat the first alone
+                end = m.start("sep")
+                n2 = None
+        if n2 is None and not u1:
+            continue
+        nxt = text[end] if end < len(text) else ""
+        if nxt and nxt.isascii() and nxt.isalnum():
+            continue
+        v1 = parse_number(n1)
+        if v1 is None:
+            continue
+        if n2 is not None:
+            v2 = parse_number(n2)
+            if v2 is None or v2 < v1:
+                continue
+            scale = m.group("s2")
+            unit = _unit(scale, m.group("u2"), m.group("per"))
+            low, high, value = v1, v2, None
+            approx = bool(m.group("a0") or m.group("a1") or m.group("a2"))
+        else:
+            unit = _unit(s1, u1, m.group("per") if end == m.end() else None)
+            if end != m.end():
+                end = m.start("sep")
+            low = high = None
+            value = v1
+            approx = bool(m.group("a0") or m.group("a1"))
+        if unit == "百分点":
+            unit = "个百分点"
+        post = None
+        pm = POST_QUALIFIER_RE.match(text, end)
+        if pm:
+            post = _POST_QUAL[pm.group()]
+        out.append(Quantity(start, end, value, low, high, unit, approx, post))
+    return out
