@@ -9,6 +9,9 @@ never duplicates or drops facts.
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -80,6 +83,14 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> N
 
 def _quarantine_row(partition_key: str, issue: dict, now: datetime) -> dict:
     return {**issue, "partition_key": partition_key, "recorded_at": now}
+
+
+def _pause_for_fault_tests() -> None:
+    """Let a test kill the process while a load is in flight (set ``GOVREPORT_TEST_PAUSE_BEFORE_COMMIT``)."""
+    seconds = os.environ.get("GOVREPORT_TEST_PAUSE_BEFORE_COMMIT")
+    if seconds:
+        print("govreport-load: paused before commit", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 def sync_raw_tables(
@@ -176,6 +187,7 @@ def sync_raw_tables(
             summary.partitions_loaded.append(key)
         for table in PARTITIONED_TABLES:
             summary.rows_inserted[table] = _insert(con, table, rows[table])
+        _pause_for_fault_tests()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

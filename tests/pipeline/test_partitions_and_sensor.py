@@ -26,7 +26,7 @@ def write_variant(reports: Path, level: str, region: str, year: int, marker: str
     """A distinct report file: the Nanjing text under another key, with a marker so content differs."""
     path = reports / level / region / f"{year}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(NANJING_TEXT + f"\n（{marker}）\n", encoding="utf-8")
+    path.write_text(f"（{marker}）\n" + NANJING_TEXT, encoding="utf-8")
     return path
 
 

@@ -1,0 +1,117 @@
+"""The loader under faults: a process killed mid-load leaves the warehouse as it was; re-runs change nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+
+from pipelines.process import extraction_payload, ingest_payload
+from pipelines.staging import StagingStore
+from pipelines.warehouse.connection import open_warehouse
+from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
+from tests.conftest import SAMPLE_REPORTS
+
+NANJING = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+
+LOAD_IN_SUBPROCESS = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from pipelines.staging import StagingStore
+    from pipelines.warehouse.connection import open_warehouse
+    from pipelines.warehouse.load import sync_raw_tables
+    with open_warehouse(Path(sys.argv[1])) as con:
+        sync_raw_tables(con, StagingStore(Path(sys.argv[2])))
+    """
+)
+
+
+def stage(reports: Path, store: StagingStore, regions: list[str]) -> None:
+    """Write one report per region and stage its ingest + extraction like the assets do."""
+    for region in regions:
+        path = reports / "city" / region / "2024.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"（{region}）\n" + NANJING, encoding="utf-8")
+        key = f"city/{region}/2024"
+        payload = ingest_payload(path, reports, key)
+        sha = store.write_document(key, payload)
+        store.write_extraction(key, sha, extraction_payload(payload["document"]))
+
+
+def counts(warehouse: Path) -> dict[str, int]:
+    with open_warehouse(warehouse) as con:
+        return raw_row_counts(con)
+
+
+def test_killed_load_leaves_previous_state_and_next_load_completes(tmp_path: Path):
+    reports, store = tmp_path / "reports", StagingStore(tmp_path / "staging")
+    warehouse = tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市", "乙市"])
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+    before = counts(warehouse)
+    assert before["reports"] == 2 and before["facts"] > 0
+
+    # change one report and add three: the next load deletes and inserts rows for four partitions
+    stage(reports, store, ["甲市", "丙市", "丁市", "戊市"])
+    (reports / "city" / "甲市" / "2024.txt").write_text(NANJING[:3000] + "。\n", encoding="utf-8")
+    stage_one = ingest_payload(reports / "city" / "甲市" / "2024.txt", reports, "city/甲市/2024")
+    store.write_extraction("city/甲市/2024", store.write_document("city/甲市/2024", stage_one),
+                           extraction_payload(stage_one["document"]))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOAD_IN_SUBPROCESS, str(warehouse), str(store.root)],
+        env={**os.environ, "GOVREPORT_TEST_PAUSE_BEFORE_COMMIT": "60"},
+        stderr=subprocess.PIPE, text=True,
+    )
+    line = proc.stderr.readline()
+    assert "paused before commit" in line, line
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    assert counts(warehouse) == before  # nothing of the killed load is visible
+
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store)
+        assert sorted(summary.partitions_loaded) == ["city/丁市/2024", "city/丙市/2024", "city/戊市/2024",
+                                                     "city/甲市/2024"]
+    after = counts(warehouse)
+    assert after["reports"] == 5
+    con = duckdb.connect(str(warehouse), read_only=True)
+    per_report = dict(con.execute("SELECT report_id, count(*) FROM raw.facts GROUP BY 1").fetchall())
+    con.close()
+    assert per_report["city/甲市/2024"] < per_report["city/乙市/2024"] == per_report["city/丙市/2024"]
+
+    # a re-run with nothing changed touches nothing
+    with open_warehouse(warehouse) as con:
+        again = sync_raw_tables(con, store)
+    assert again.partitions_loaded == [] and again.partitions_unchanged == 5
+    assert counts(warehouse) == after
+
+
+def test_same_content_under_two_names_is_loaded_once(tmp_path: Path):
+    reports, store = tmp_path / "reports", StagingStore(tmp_path / "staging")
+    stage(reports, store, ["甲市"])
+    copy = reports / "misc" / "nanjing-copy.txt"
+    copy.parent.mkdir(parents=True)
+    copy.write_text((reports / "city" / "甲市" / "2024.txt").read_text(encoding="utf-8").replace("\n", "\r\n"),
+                    encoding="gb18030")
+    payload = ingest_payload(copy, None, "misc/nanjing-copy")
+    payload["document"]["region"], payload["document"]["report_id"] = "甲市", "city/甲市/2024-copy"
+    store.write_extraction("misc/nanjing-copy", store.write_document("misc/nanjing-copy", payload),
+                           extraction_payload(payload["document"]))
+    warehouse = tmp_path / "wh.duckdb"
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store)
+        rows = con.execute("SELECT partition_key, severity, duplicate_of FROM raw.ingest_quarantine "
+                           "WHERE severity <> 'warning'").fetchall()
+    assert summary.duplicates == {"misc/nanjing-copy": "city/甲市/2024"}
+    assert rows == [("misc/nanjing-copy", "duplicate", "city/甲市/2024")]
+    assert counts(warehouse)["reports"] == 1
