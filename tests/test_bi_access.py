@@ -113,12 +113,8 @@ def test_table_listing_and_comments_are_visible(published: Path) -> None:
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    reason="SQLAlchemy >= 2.0.45 column reflection queries pg_catalog.pg_collation, which duckdb_engine 0.17 "
-    "on DuckDB 2.0.1 lacks (duckdb/duckdb#22069, Mause/duckdb_engine#1379)",
-    raises=sa.exc.DBAPIError,
-    strict=False,
-)
+# SQLAlchemy >= 2.0.45 column reflection queries pg_catalog.pg_collation, which duckdb_engine 0.17 on
+# DuckDB 2.0.1 lacks (duckdb/duckdb#22069, Mause/duckdb_engine#1379): pyproject pins sqlalchemy < 2.0.45.
 def test_column_reflection_with_comments(published: Path) -> None:
     engine = sa.create_engine(f"duckdb:///{published}", connect_args={"read_only": True}, poolclass=NullPool)
     try:
