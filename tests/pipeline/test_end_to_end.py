@@ -77,3 +77,23 @@ def test_dim_region_has_nanjing_code(sample_run):
 def test_missing_reports_folder_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         run_pipeline(tmp_path / "nope", tmp_path / "wh.duckdb", instance=dg.DagsterInstance.ephemeral())
+
+
+def test_cli_query_and_charts_on_the_published_warehouse(sample_run, tmp_path: Path, capsys):
+    from pipelines.cli import main
+
+    first, _, _ = sample_run
+    published = str(first.published)
+    assert main(["query", "SELECT indicator_id, target_value, target_qualifier FROM fct_target_vs_actual "
+                 "WHERE indicator_id = 'gdp_growth'", "--warehouse", published, "--format", "csv"]) == 0
+    assert "gdp_growth,5.0,at_least" in capsys.readouterr().out
+
+    html = tmp_path / "nanjing.html"
+    assert main(["chart", "target-vs-actual", "--region", "南京市", "--indicator", "gdp_growth",
+                 "--out", str(html), "--warehouse", published]) == 0
+    assert html.exists() and "南京市" in html.read_text(encoding="utf-8")
+    png = tmp_path / "cities.png"
+    assert main(["chart", "cross-region", "--indicator", "gdp_growth", "--year", "2024", "--kind", "target",
+                 "--level", "city", "--out", str(png), "--warehouse", published]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "(1 data points)" in capsys.readouterr().out
