@@ -10,7 +10,7 @@ subject, a ``N家<subject>`` count, or a ``分别`` list) -> kind / period / mea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
@@ -26,7 +26,7 @@ from pipelines.extract.sections import (
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
 from pipelines.extract.units import convert, dimension
 
-_HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])")
+_HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
 _AMOUNT_DIMS = frozenset({"yuan", "usd"})
 _LIST_JOIN = re.compile(r"^(?:左右|以上|以内|以下)?(?:[、和及与]|以及)$")
 
@@ -45,6 +45,7 @@ class _Context:
     region_level: str | None
     sent_start: int
     sent_end: int
+    last_list: tuple | None = None
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -89,6 +90,8 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
         return True
     if P.MILESTONE_AFTER.match(after) or P.MILESTONE_AFTER.match(after_q):
         return True
+    if P.MILESTONE_VERB.search(zone) and P.MILESTONE_LATER.match(text, q.end):
+        return True  # 经济总量连跨5万亿元、6万亿元两个台阶
     if q.unit == "个" and (P.COUNT_THEN_SCALE.match(after) or P.MONTH_AFTER.match(after)):
         return True
     if dimension(q.unit) in _AMOUNT_DIMS and P.THRESHOLD_AFTER.match(after_q if q.post_qualifier else after):
@@ -96,6 +99,15 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
     if q.unit.endswith("岁") and P.AGE_BAND.match(after):
         return True
     return False
+
+
+def _blocked(text: str, m: Mention, sent_start: int) -> bool:
+    """True when mention ``m`` is not what its numbers describe (a denominator, a compared figure, a sector)."""
+    before = text[max(sent_start, m.start - 4) : m.start]
+    if P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before):
+        return True
+    # 海洋生产总值, 县域经济总量, 兰州新区经济总量: a sector or sub-region, not the jurisdiction
+    return m.subject.text in P.ECONOMY_WIDE and bool(P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start]))
 
 
 def _family(q: Quantity, growth: bool) -> str:
@@ -140,6 +152,9 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
 def _qualifier(ctx: _Context, q: Quantity, clause_text_before: str, local_before: str, expected: bool) -> str:
     if q.is_range:
         return "range"
+    if q.flat:
+        return "about" if P.FLAT_WORDS.match(ctx.norm.text, q.start) and ctx.norm.text[q.start] != "持" else (
+            "expected" if expected else "exact")
     if P.STRIVE.search(clause_text_before):
         return "strive"
     if expected:
@@ -211,7 +226,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
           carried: bool = False) -> bool:
     """Build the fact of quantity ``q`` about mention ``m``; returns False when it is not a fact."""
     text = ctx.norm.text
-    if _is_negative(text, q, zone) or P.OBJECT_ZONE.match(zone):
+    if _is_negative(text, q, zone) or P.OBJECT_ZONE.match(zone) or _blocked(text, m, ctx.sent_start):
         return False
     if m.subject.implies_growth and text[m.start - 1 : m.start] == "对":
         return False  # 服务业对经济增长贡献率: 经济增长 is an object here
@@ -223,6 +238,10 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     ind = forced or _pick(ctx.tax, m, family, q)
     if ind is None:
         return False
+    if family == "growth" and P.DURATION_ZONE.search(zone):
+        return False  # 经济增长连续四年达到或略高于10%: a multi-year bound, not a year's rate
+    if q.flat and ind.family != "growth":
+        return False  # 持平 is a zero change of a rate, not a level
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
     mode, period = ctx.mode, ctx.period
@@ -234,7 +253,9 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
             mode = "actual"
             period = ctx.report_year - 1 if ctx.report_year else None
     kind = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}[mode]
-    if family == "pp":
+    if q.unit == ":1":
+        measure = "ratio"
+    elif family == "pp":
         measure = "change_pp"
     elif family == "growth":
         measure = "growth_rate"
@@ -261,7 +282,12 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
             measure = "avg_growth_rate"
         elif P.CUMULATIVE_BASE.search(zone) or (mode == "review5" and P.CUMULATIVE_WORDS.search(zone)):
             measure = "cumulative_growth_rate"
-    if kind == "actual" and mode == "review5" and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
+        elif mode == "review5" and ctx.report_year and f"{ctx.report_year - 1}年" not in sent_before and (
+            P.REVIEW5_SENT.search(text[ctx.para.start : q.start])
+        ):
+            measure = "cumulative_growth_rate"  # 这五年…达到1.5万亿元、增长19.8%: growth over the five years
+    past_plan = mode == "review5" or bool(P.PAST_PLAN_PERIOD.search(sent_before))
+    if kind == "actual" and past_plan and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
         zone + text[max(ctx.sent_start, m.start - 4) : m.start]
     ):
         measure = "cumulative_level"
@@ -315,6 +341,14 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
     s, e = seg
     seg_mentions = [m for m in mentions if s <= m.start and m.end <= e]
     seg_qs = [q for q in qs if s <= q.start and q.end <= e and id(q) not in used]
+    if not seg_mentions and len(seg_qs) == 1 and ctx.last_list and P.SHARED_LIST_START.match(text, s):
+        targets, _ = ctx.last_list
+        q = seg_qs[0]
+        zone = text[s : q.start]
+        for m, forced in targets:
+            _emit(ctx, m, q, zone, zone, s, out, forced=None if forced is None else forced)
+        used.add(id(q))
+        return
     if not seg_mentions or len(seg_qs) < 1:
         return
     first_q = seg_qs[0]
@@ -339,6 +373,11 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
             expanded = _expand_subjects(ctx, s, before, first_q.start)
             if len(expanded) >= 2:
                 targets = [(m, None) for m in expanded]
+    elif len(before) == 2 and len(seg_qs) == 1 and text[before[0].end : before[1].start] == "、" and (
+            before[0].subject.text[-2:] == before[1].subject.text[-2:]):
+        # 基本养老、医疗保险参保率稳定在95%以上: one value for both subjects of an elided pair
+        targets = [(m, None) for m in before]
+        seg_qs = seg_qs * 2
     else:
         if not explicit and len(before) != len(seg_qs):
             return
@@ -355,8 +394,10 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
             used.update(id(q) for q in seg_qs)  # an unresolved 分别 list: no guessing
         return
     clause_before = text[s : first_q.start]
+    span_start = min(before[0].start, targets[0][0].start)
+    ctx.last_list = (targets, zone)
     for (m, forced), q in zip(targets, seg_qs, strict=True):
-        if _emit(ctx, m, q, zone, clause_before, before[0].start, out, forced=forced):
+        if _emit(ctx, m, q, zone, clause_before, span_start, out, forced=forced):
             used.add(id(q))
         else:
             used.add(id(q))
@@ -368,11 +409,11 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     sent = text[s0:s1]
     qs = []
     for q in find_quantities(sent):
-        q = Quantity(q.start + s0, q.end + s0, q.value, q.low, q.high, q.unit, q.approx_over, q.post_qualifier)
+        q = replace(q, start=q.start + s0, end=q.end + s0)
         if any(m.start < q.end and q.start < m.end for m in mentions):
             continue
         if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
-            q = Quantity(q.start, q.end, q.value, q.low, q.high, "元/月", q.approx_over, q.post_qualifier)
+            q = replace(q, unit="元/月")
         qs.append(q)
     if not qs:
         return
@@ -477,20 +518,33 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
     tax = get_taxonomy()
     out: list[Fact] = []
     plan_end: int | None = None
-    for para in split_paragraphs(nt, ry):
+    para_of: list[int] = []
+    for pi, para in enumerate(split_paragraphs(nt, ry)):
+        para_of.extend([pi - 1] * (len(out) - len(para_of)))
         if is_forward_plan(para.plan_end, ry):
             plan_end = para.plan_end
         if not _HAS_NUMBER.search(nt, para.start, para.end):
             continue
+        looking_back = False  # "过去一年，…。国内生产总值增长10.3%" inside a target paragraph
         for s0, s1 in _sentences(nt, para.start, para.end):
+            if para.mode == "target":
+                if P.PAST_YEAR_START.match(nt, s0):
+                    looking_back = True
+                elif looking_back and P.THIS_YEAR.search(nt, s0, s1):
+                    looking_back = False
             if not _HAS_NUMBER.search(nt, s0, s1):
                 continue
             mentions = tax.find_mentions(nt, s0, s1)
+            if "、" in nt[s0:s1]:
+                mentions = _elided_pairs(nt, s0, s1, tax, mentions)
             if not mentions:
                 continue
-            mode, period = _sentence_mode(para.mode, nt[s0:s1], ry, plan_end)
+            mode, period = _sentence_mode("actual" if looking_back else para.mode, nt[s0:s1], ry, plan_end)
             ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
             _sentence_facts(ctx, mentions, out)
+    para_of.extend([len(para_of) and para_of[-1] + 1] * (len(out) - len(para_of)))
+    out = _mark_first_results(out, para_of, ry)
+    out = _drop_passed_milestones(out)
     seen: set[tuple] = set()
     facts: list[Fact] = []
     for f in out:
@@ -508,3 +562,77 @@ def _with_quote(f: Fact, text: str) -> Fact:
     from dataclasses import replace
 
     return replace(f, quote=text[f.char_start : f.char_end])
+
+
+def _drop_passed_milestones(facts: list[Fact]) -> list[Fact]:
+    """``突破3万亿元、达3.6万亿元``: drop the lower bound when the same clause gives the exact level."""
+    drop: set[int] = set()
+    for i, f in enumerate(facts):
+        if f.qualifier != "over" or f.value is None or f.value_std is None:
+            continue
+        for g in facts[i + 1 : i + 3]:
+            if (g.char_start == f.char_start and g.indicator_id == f.indicator_id and g.kind == f.kind
+                    and g.period_year == f.period_year and g.measure == f.measure and g.unit_std == f.unit_std
+                    and g.value_std is not None and g.qualifier != "over" and g.value_std >= f.value_std
+                    and g.char_end > f.char_end):
+                drop.add(i)
+                break
+    return [f for i, f in enumerate(facts) if i not in drop]
+
+
+_ECONOMY = frozenset({"gdp", "gdp_growth"})
+
+
+def _mark_first_results(facts: list[Fact], para_of: list[int], report_year: int | None) -> list[Fact]:
+    """Mark the report's first results paragraph (the first with last year's GDP) as headline."""
+    if report_year is None:
+        return facts
+    if any(f.is_headline and f.kind == "actual" and f.indicator_id in _ECONOMY and f.period_year == report_year - 1
+           and f.measure in ("growth_rate", "level") for f in facts):
+        return facts
+    first = next((i for i, f in enumerate(facts) if f.kind == "actual" and f.indicator_id == "gdp_growth"
+                  and f.period_year == report_year - 1 and f.measure == "growth_rate"), None)
+    if first is None:
+        first = next((i for i, f in enumerate(facts) if f.kind == "actual" and f.indicator_id == "gdp"
+                      and f.period_year == report_year - 1 and f.measure == "level"), None)
+    if first is None:
+        return facts
+    key = para_of[first]
+    return [replace(f, is_headline=True) if para_of[i] == key and f.kind == "actual" else f
+            for i, f in enumerate(facts)]
+
+
+_ELIDED = re.compile(r"([\u4e00-\u9fff]{2,6})、([\u4e00-\u9fff]{3,14})")
+
+
+def _elided_pairs(text: str, s0: int, s1: int, tax: Taxonomy, mentions: list[Mention]) -> list[Mention]:
+    """Restore ``A、B<tail>`` pairs that share a head and a tail (基本养老、医疗保险参保率)."""
+    out = list(mentions)
+    for m in _ELIDED.finditer(text, s0, s1):
+        if any(x.start < m.end(2) and m.start(1) < x.end for x in mentions):
+            continue
+        a_full, b_full = m.group(1), m.group(2)
+        found = None
+        for i in range(len(a_full) - 1):
+            a = a_full[i:]
+            for length in range(len(b_full), 2, -1):
+                b = b_full[:length]
+                for j in range(1, length - 1):
+                    sa = a + b[j:]
+                    if sa not in tax.subjects:
+                        continue
+                    for k in range(1, len(a)):
+                        sb = a[:k] + b
+                        if sb != sa and sb in tax.subjects:
+                            found = (m.start(1) + i, m.end(1), sa, m.start(2), m.start(2) + length, sb)
+                            break
+                    if found:
+                        break
+                if found:
+                    break
+            if found:
+                break
+        if found:
+            a0, a1, sa, b0, b1, sb = found
+            out += [Mention(a0, a1, tax.subjects[sa]), Mention(b0, b1, tax.subjects[sb])]
+    return sorted(out, key=lambda x: x.start)

@@ -27,6 +27,8 @@ _DROP_RE = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "\n]+")
 _SENTENCE_END = frozenset("。；;！!？?：:…”」』）)")
 _JOINING_END = frozenset("的和与及、，,（(“《—-")
 _CONTINUING_START = frozenset("是为的和与及、，,:：;；)）%％")
+_UNIT_START = frozenset("万亿千百元%％个家人")
+_INVISIBLE = "\u200b\ufeff\u2060"
 _EXTRA = {"\u2236": ":", "\uff0e": "."}
 
 
@@ -98,18 +100,29 @@ def _map_chars(text: str) -> str:
 def _line_breaks_to_keep(text: str) -> set[int]:
     """Indices of ``\\n`` characters that end a paragraph (others are joined)."""
     keep: set[int] = set()
+    pending = ""
     prev_line_start = 0
     n = len(text)
     i = text.find("\n")
     while i != -1:
         line = text[prev_line_start:i].strip("".join(_SPACES))
+        if not line and pending:
+            line, pending = pending, ""
         nxt_end = text.find("\n", i + 1)
-        nxt = text[i + 1 : nxt_end if nxt_end != -1 else n].strip("".join(_SPACES))
+        nxt_raw = text[i + 1 : nxt_end if nxt_end != -1 else n]
+        nxt = nxt_raw.strip("".join(_SPACES))
+        if nxt_raw and not nxt and not nxt_raw.strip(_INVISIBLE) and line and line[-1] not in _SENTENCE_END:
+            # a line holding only a zero-width character inside a sentence ("74.4\n\u200b\n万亿元")
+            pending = line
+            prev_line_start = i + 1
+            i = text.find("\n", i + 1)
+            continue
         if not line or not nxt:
             keep.add(i)
         elif line[-1] in _SENTENCE_END:
             keep.add(i)
-        elif line[-1] in _JOINING_END or len(line) <= 3 or len(nxt) <= 3 or nxt[0] in _CONTINUING_START:
+        elif (line[-1] in _JOINING_END or len(line) <= 3 or len(nxt) <= 3 or nxt[0] in _CONTINUING_START
+              or (line[-1].isdigit() and nxt[0] in _UNIT_START)):
             pass  # a token or subscript split across lines: join
         elif len(line) <= 40:
             keep.add(i)  # a heading or title line

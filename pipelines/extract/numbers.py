@@ -113,6 +113,7 @@ class Quantity:
     unit: str
     approx_over: bool  # written with 多 / 余 ("2400多亿元", "1.9万余套")
     post_qualifier: str | None  # about / at_least / at_most from 左右 / 以上 / 以内 / 以下
+    flat: bool = False  # 持平: a zero change written as a word
 
     @property
     def is_range(self) -> bool:
@@ -179,4 +180,19 @@ def find_quantities(text: str) -> list[Quantity]:
         if pm:
             post = _POST_QUAL[pm.group()]
         out.append(Quantity(start, end, value, low, high, unit, approx, post))
+    if ":" in text:
+        taken = [(q.start, q.end) for q in out]
+        for m in RATIO_RE.finditer(text):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(Quantity(m.start(), m.end(), float(m.group(1)), None, None, ":1", False, None))
+    if "持平" in text:
+        for m in FLAT_RE.finditer(text):
+            out.append(Quantity(m.start(), m.end(), 0.0, None, None, "%", False, None, True))
+    if len(out) > 1:
+        out.sort(key=lambda q: q.start)
     return out
+
+
+# a two-term ratio with the second term 1 (城乡居民收入比2.52:1); not a triple (4.0:37.7:58.3) or a time
+RATIO_RE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?):1(?![\d.:])")
+FLAT_RE = re.compile(r"(基本|总体|大体)?持平")

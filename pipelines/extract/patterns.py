@@ -15,7 +15,7 @@ SEGMENT_SPLIT = re.compile(r"[，,]|:(?!\d)")
 # a clause without its own subject continues the previous subject when it starts like this
 CONTINUATION = re.compile(
     r"^(?:其中|全年|同比|比上年|较上年|比去年|分别|总体|整体|并|且|再)?"
-    r"(?:实际|名义|同口径|现价|可比价)?"
+    r"(?:按)?(?:实际|名义|同口径|可比口径|现价|可比价格?)?"
     r"(?:增长|下降|降低|提高|提升|增加|减少|上涨|上升|回落|增速|增幅|涨幅|降幅|总量|总额|规模|总数|总计|累计|"
     r"达到|达|迈上|突破|超过|超|为|完成|实现|年均|力争|争取|确保|保持|控制在|稳定在|预计|约|近|规模达|总规模)"
 )
@@ -27,13 +27,13 @@ TO_AFTER = re.compile(r"^(?:左右|以上)?(?:的基础上)?(?:增长|增加|提
 DECLINE_WORDS = re.compile(r"下降|降低|减少|回落|下跌|降幅|缩小|收窄")
 AVERAGE_WORDS = re.compile(r"年均|年平均|平均每年")
 CUMULATIVE_BASE = re.compile(r"比(?:19|20)\d\d年")
-CUMULATIVE_WORDS = re.compile(r"累计|五年共|五年来共|合计")
+CUMULATIVE_WORDS = re.compile(r"累计|累积|五年共|五年来共|合计")
 INCREMENT_WORDS = re.compile(
     r"新增|净增|新认定|新培育|新引进|获批|新设|新建成|新开通|新上市|新登记|增加了|(?:比|较)(?:上年|去年|上年度)(?:增加|多|净增)"
 )
 OBJECT_ZONE = re.compile(r"^的?(?:贡献|拉动|带动|支撑)")
 SHARE_WORDS = re.compile(r"占[^，,、]{0,14}(?:比重|比例|份额|的比)|占比|比重|比例|份额")
-STOCK_WORDS = re.compile(r"累计|总量|总数|总计|总规模|共有|增至|增加到|总体")
+STOCK_WORDS = re.compile(r"累计|累积|总量|总数|总计|总规模|共有|增至|增加到|总体")
 INCREMENT_AFTER = re.compile(r"^(?:获批|新获批|被认定|通过认定)")
 
 STRIVE = re.compile(r"力争|争取")
@@ -60,3 +60,24 @@ AGE_BAND = re.compile(r"^(?:以下|以上|及以上|至\d+岁)(?![，,、；。]
 YEAR_PREFIX = re.compile(r"^((?:19|20)\d\d)年")
 UNTIL_YEAR = re.compile(r"到((?:19|20)\d\d)年|((?:19|20)\d\d)年(?:前|末|底)?(?:要|将|力争|达到)")
 PER_MONTH_BEFORE = re.compile(r"每月$")
+
+# a subject that is not the fact's subject: a denominator (占GDP, 与GDP的比率, 万元生产总值用水量),
+# the object of a comparison (快于经济增速1个百分点) or a duration (连续四年达到10%)
+DENOMINATOR_BEFORE = re.compile(r"(?:占|与|同|万元|亿元|每万元)$")
+COMPARED_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|超过|超出|跑赢|好于|领先|不低于)$")
+DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)")
+# economy-wide subjects may be preceded by a jurisdiction or a verb, not by a sector or sub-region
+ECONOMY_WIDE = frozenset({"生产总值", "地区生产总值", "国内生产总值", "经济总量", "GDP"})
+SUBREGION_BEFORE = re.compile(
+    r"(?:海洋|县域|园区|新区|城区|片区|景区|都市圈|城市圈|城市群|经济带|经济圈|经济区|地州|示范区|开发区|试验区|合作区|"
+    r"自贸区|功能区|民营|数字|文旅|旅游|农业|林业|工业|服务业|制造业|[各外])$"
+)
+# a milestone passed on the way to the exact level: 突破3万亿元、达3.6万亿元
+FLAT_WORDS = re.compile(r"(?:基本|总体)?持平")
+REVIEW5_SENT = re.compile(r"这五年|五年来|过去五年|期间|时期")
+PAST_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]?五”?(?:期间|时期)")
+SHARED_LIST_START = re.compile(r"(?:分别|均)")
+PAST_YEAR_START = re.compile(r"(?:——)?(?:过去一年|过去的一年|一年来|去年)")
+THIS_YEAR = re.compile(r"今年|明年")
+MILESTONE_VERB = re.compile(r"(?:连跨|跨越|跨上|迈上|迈过|跃上|站上|连上)$")
+MILESTONE_LATER = re.compile(r"[^，,。；;]{0,14}(?:台阶|大关|关口)")

@@ -31,6 +31,11 @@ _REVIEW5_START = re.compile(r"^(?:——)?(?:过去五年|五年来|这五年|�
 _TARGET_INTRO = re.compile(r"(?:主要预期目标|主要目标|预期目标|主要指标)(?:任务)?(?:是|为|:|：|如下|包括)")
 _PLAN_TEXT = re.compile(r"纲要草案|规划纲要|今后五年|未来五年|规划建议")
 _TODAY = re.compile(r"今年|明年")
+_LATER_TOP = re.compile(r"^(?:[二三四五六七八九十]+、|第[二三四五六七八九十]+部分)")
+_ANNUAL_INTRO = re.compile(r"预期目标")
+_TARGET_INTRO_LATE = re.compile(r"(?<=[。；;])[^。；;]{0,16}主要预期目标(?:是|为)[:：]")
+_PLAN_WORDS = re.compile(r"十[一二三四五六七八九]?五|年均|时期|期间|规划|纲要|今后五年|未来五年|到20\d\d年")
+_PLAN_DOC = re.compile(r"纲要[（(]?草案|规划纲要|规划的建议|主要指标|主要目标[是为:：]|指标[，,]其中")
 
 
 def plan_end_year(text: str) -> int | None:
@@ -124,6 +129,8 @@ def _heading_mode(text: str, report_year: int | None, prev: str) -> str:
         return "actual"
     if forward_plan:
         return "plan"
+    if prev in ("actual", "review5") and _LATER_TOP.match(text):
+        return "target"  # a slogan heading after the review (福建: 二、一张蓝图绘到底…) looks forward
     return prev
 
 
@@ -137,7 +144,14 @@ def _paragraph_cue(text: str, report_year: int | None, section_mode: str) -> tup
         if is_forward_plan(plan_end_year(text[:80]), report_year) or _PLAN_TEXT.search(text[:80]):
             return "plan", True
         if section_mode in ("target", "plan"):
+            if _ANNUAL_INTRO.search(text[:60]) and not _PLAN_WORDS.search(text[:60]):
+                return "target", True  # "主要预期目标是" in a merged 十五五-and-2026 section
             return section_mode, True
+    m = _TARGET_INTRO_LATE.search(text, 60)
+    if m and section_mode == "target" and not _PLAN_WORDS.search(m.group()):
+        return "target", True  # "…确保“十五五”良好开局。主要预期目标是：…" later in the paragraph
+    if _PLAN_DOC.search(text[:160]) and is_forward_plan(plan_end_year(text[:160]), report_year):
+        return "plan", False
     if _ACTUAL_START.search(head):
         return "actual", section_mode in ("actual", "review5")
     if _REVIEW5_START.search(head):
@@ -169,6 +183,7 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
     top_label: str | None = None
     sub_label: str | None = None
     headline_next = False
+    highlight_run = False
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
@@ -182,7 +197,7 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
             section_mode = _heading_mode(line, report_year, section_mode)
             mode = section_mode
             top_label, sub_label = line[:40], None
-            headline_next = False
+            headline_next = highlight_run = False
             out.append(Paragraph(start, end, mode, top_label, False, plan_end_year(line)))
             continue
         if _SUB_HEADING.match(line):
@@ -192,6 +207,10 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
             mode = cue
         if headline_next:
             headline = True
+        highlight = line.startswith("——") and mode == "actual"
+        if highlight and highlight_run:
+            headline = True  # "——经济运行稳中有进。…" highlights under a results summary
+        highlight_run = (headline and mode == "actual") and (highlight or not line.startswith("——"))
         headline_next = headline and line.rstrip().endswith((":", "："))
         label = sub_label or top_label
         out.append(Paragraph(start, end, mode, label, headline, plan_end_year(line)))

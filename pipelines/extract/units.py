@@ -18,6 +18,7 @@ _DIMENSIONS: dict[str, dict[str, float]] = {
     "households": {"户": 1.0, "万户": 1e4},
     "items": {"个": 1.0, "万个": 1e4},
     "power": {"千瓦": 1.0, "万千瓦": 1e4, "亿千瓦": 1e8},
+    "ratio_to_one": {":1": 1.0, "ratio (rural=1)": 1.0},
 }
 _UNIT_DIM: dict[str, tuple[str, float]] = {
     unit: (dim, factor) for dim, units in _DIMENSIONS.items() for unit, factor in units.items()
