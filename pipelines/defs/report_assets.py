@@ -38,14 +38,15 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     loaded = rejected = missing = 0
     issues: Counter[str] = Counter()
     chars = 0
-    for i, key in enumerate(keys, 1):
-        path = files.get(key)
-        if path is None:
+    jobs = []
+    for key in keys:
+        if key in files:
+            jobs.append((str(files[key]), str(settings.reports), key))
+        else:
             context.log.warning(f"{key}: no file under {settings.reports} any more; dropping its staged data")
             store.remove(key)
             missing += 1
-            continue
-        payload = ingest_payload(path, settings.reports, key)
+    for key, payload in _map_reports(context, _ingest_one, jobs, settings, "ingest"):
         store.write_document(key, payload)
         for issue in payload["issues"]:
             issues[issue["reason_code"]] += 1
@@ -56,8 +57,6 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
         else:
             loaded += 1
             chars += len(payload["document"]["text"])
-        if i % 100 == 0 or i == len(keys):
-            context.log.info(f"ingest: {i}/{len(keys)} files read")
     return dg.MaterializeResult(
         metadata={
             "files": len(keys),
@@ -70,11 +69,27 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     )
 
 
-def _extract_one(args: tuple[str, str]) -> tuple[str, str, dict]:
+def _ingest_one(args: tuple[str, str, str]) -> tuple[str, dict]:
+    path, root, key = args
+    return key, ingest_payload(Path(path), Path(root), key)
+
+
+def _extract_one(args: tuple[str, str]) -> tuple[str, tuple[str, dict]]:
     staging_dir, key = args
-    store = StagingStore(Path(staging_dir))
-    staged, document_sha = store.read_document(key)
-    return key, document_sha, extraction_payload(staged["document"])
+    staged, document_sha = StagingStore(Path(staging_dir)).read_document(key)
+    return key, (document_sha, extraction_payload(staged["document"]))
+
+
+def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: PipelineSettings, step: str):
+    """Yield ``fn(job)`` for every job, on one process per core when there is enough work, logging progress."""
+    workers = settings.workers or (os.cpu_count() or 1)
+    if workers > 1 and len(jobs) >= _MIN_PARTITIONS_FOR_POOL:
+        context.log.info(f"{step}: {len(jobs)} reports on {workers} processes")
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, len(jobs) // (workers * 8))
+            yield from _progress(context, pool.map(fn, jobs, chunksize=chunk), len(jobs), step)
+    else:
+        yield from _progress(context, map(fn, jobs), len(jobs), step)
 
 
 @dg.asset(
@@ -89,20 +104,12 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
     """Extract indicator facts (with quote and offsets) and policy keyword counts from each staged report."""
     store = StagingStore(settings.staging)
     keys = [k for k in context.partition_keys if (store.partition_dir(k) / "document.json").exists()]
-    workers = settings.extract_workers or (os.cpu_count() or 1)
     jobs = [(str(settings.staging), k) for k in keys]
     per_indicator: Counter[str] = Counter()
     per_kind: Counter[str] = Counter()
     total = 0
-    if workers > 1 and len(keys) >= _MIN_PARTITIONS_FOR_POOL:
-        context.log.info(f"extract: {len(keys)} reports on {workers} processes")
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_extract_one, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-            results = list(_progress(context, results, len(jobs)))
-    else:
-        results = list(_progress(context, map(_extract_one, jobs), len(jobs)))
     preview_rows = []
-    for key, document_sha, payload in results:
+    for key, (document_sha, payload) in _map_reports(context, _extract_one, jobs, settings, "extract"):
         store.write_extraction(key, document_sha, payload)
         facts = payload["facts"]
         total += len(facts)
@@ -129,8 +136,8 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
     )
 
 
-def _progress(context: dg.AssetExecutionContext, results, total: int):
+def _progress(context: dg.AssetExecutionContext, results, total: int, step: str):
     for i, item in enumerate(results, 1):
         if i % 100 == 0 or i == total:
-            context.log.info(f"extract: {i}/{total} reports done")
+            context.log.info(f"{step}: {i}/{total} reports done")
         yield item

@@ -16,7 +16,7 @@ class PipelineSettings(dg.ConfigurableResource):
     staging_dir: str
     published_path: str
     exports_dir: str
-    extract_workers: int = 0  # 0 = one process per core when there is enough work
+    workers: int = 0  # processes for ingest/extract; 0 = one per core when there is enough work
 
     @property
     def reports(self) -> Path:

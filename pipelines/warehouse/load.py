@@ -32,6 +32,9 @@ _ARROW_TYPES = {
 }
 
 
+_FLUSH_EVERY = 200  # partitions per insert batch
+
+
 @dataclass
 class LoadSummary:
     """What one load changed."""
@@ -185,8 +188,13 @@ def sync_raw_tables(
             rows["load_state"].append({"partition_key": key, "stage_sha": staged[key].stage_sha,
                                        "status": status, "report_id": report_id, "loaded_at": now})
             summary.partitions_loaded.append(key)
+            if i % _FLUSH_EVERY == 0 or i == len(to_load):
+                # flush in batches so memory stays flat; still inside the one transaction
+                for table in PARTITIONED_TABLES:
+                    summary.rows_inserted[table] = summary.rows_inserted.get(table, 0) + _insert(con, table, rows[table])
+                    rows[table] = []
         for table in PARTITIONED_TABLES:
-            summary.rows_inserted[table] = _insert(con, table, rows[table])
+            summary.rows_inserted.setdefault(table, 0)
         _pause_for_fault_tests()
         con.execute("COMMIT")
     except BaseException:
