@@ -99,7 +99,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: D
     warehouse = Path(duckdb.database)
     os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)  # profiles.yml reads the path from here
     with warehouse_lock(warehouse, log=context.log):
-        yield from dbt.cli(["build"], context=context).stream()
+        # One fixed target folder (runs are serialised by the lock) instead of one new folder per run.
+        target = Path(dbt_project.project_dir) / "target" / "dagster"
+        yield from dbt.cli(["build"], context=context, target_path=target).stream()
 
 
 @dg.asset(
