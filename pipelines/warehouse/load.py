@@ -88,6 +88,56 @@ def _quarantine_row(partition_key: str, issue: dict, now: datetime) -> dict:
     return {**issue, "partition_key": partition_key, "recorded_at": now}
 
 
+def _duplicates_of(con: duckdb.DuckDBPyConnection, keys: set[str]) -> set[str]:
+    """Partitions recorded as duplicates of any of ``keys``."""
+    if not keys:
+        return set()
+    rows = con.execute(
+        "SELECT partition_key, duplicate_of FROM raw.ingest_quarantine WHERE severity = 'duplicate'"
+    ).fetchall()
+    return {pk for pk, of in rows if of in keys}
+
+
+def _duplicate_issue(source_path: str, doc: dict, original: str, reason: str) -> dict:
+    return {
+        "source_path": source_path,
+        "reason_code": "duplicate",
+        "reason": reason,
+        "severity": "duplicate",
+        "detected_encoding": doc.get("encoding"),
+        "size_bytes": doc.get("size_bytes"),
+        "first_chars": doc["text"][:80].replace("\n", " "),
+        "duplicate_of": original,
+    }
+
+
+def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, report_id: str, now: datetime,
+           summary: LoadSummary) -> None:
+    """Unload partition ``loser`` (in this batch or already in the tables) in favour of ``winner``."""
+    loser_doc = None
+    for table in ("reports", "facts", "keyword_counts"):
+        for row in rows[table]:
+            if table == "reports" and row["partition_key"] == loser:
+                loser_doc = row
+        rows[table] = [r for r in rows[table] if r["partition_key"] != loser]
+    if loser_doc is None:
+        found = con.execute(
+            "SELECT source_path, encoding, size_bytes, text FROM raw.reports WHERE partition_key = ?", [loser]
+        ).fetchone()
+        loser_doc = {"source_path": found[0], "encoding": found[1], "size_bytes": found[2], "text": found[3]}
+    for table in ("reports", "facts", "keyword_counts"):
+        con.execute(f"DELETE FROM raw.{table} WHERE partition_key = ?", [loser])
+    con.execute("UPDATE raw.load_state SET status = 'duplicate' WHERE partition_key = ?", [loser])
+    for row in rows["load_state"]:
+        if row["partition_key"] == loser:
+            row["status"] = "duplicate"
+    rows["ingest_quarantine"].append(_quarantine_row(loser, _duplicate_issue(
+        loser_doc["source_path"], loser_doc, winner,
+        f"report {report_id} is loaded from partition {winner}, a longer text of the same report",
+    ), now))
+    summary.duplicates[loser] = winner
+
+
 def _pause_for_fault_tests() -> None:
     """Let a test kill the process while a load is in flight (set ``GOVREPORT_TEST_PAUSE_BEFORE_COMMIT``)."""
     seconds = os.environ.get("GOVREPORT_TEST_PAUSE_BEFORE_COMMIT")
@@ -115,18 +165,23 @@ def sync_raw_tables(
     # A registered partition that is being re-staged keeps its rows until its new stage is ready.
     keep = registered if registered is not None else staged
     to_remove = sorted(k for k in loaded if k not in keep)
-    to_load = sorted(k for k, v in staged.items() if loaded.get(k) != v.stage_sha)
+    changed = {k for k, v in staged.items() if loaded.get(k) != v.stage_sha}
+    # Files set aside as duplicates of a partition that changes or goes are judged again.
+    changed |= _duplicates_of(con, changed | set(to_remove)) & set(staged)
+    to_load = sorted(changed)
     summary.partitions_unchanged = len(staged) - len(to_load)
     now = datetime.now(UTC).replace(tzinfo=None)
 
     con.execute("BEGIN TRANSACTION")
     try:
         _delete_partitions(con, to_remove + to_load)
-        by_content = {}
-        by_report = {}
-        for pk, sha, rid in con.execute("SELECT partition_key, content_sha256, report_id FROM raw.reports").fetchall():
+        by_content: dict[str, str] = {}
+        by_report: dict[str, tuple[str, int]] = {}  # report_id -> (partition, text length)
+        for pk, sha, rid, n in con.execute(
+            "SELECT partition_key, content_sha256, report_id, char_count FROM raw.reports"
+        ).fetchall():
             by_content[sha] = pk
-            by_report[rid] = pk
+            by_report[rid] = (pk, n)
         rows: dict[str, list[dict]] = {t: [] for t in PARTITIONED_TABLES}
         for i, key in enumerate(to_load, 1):
             if log is not None and (i % 200 == 0 or i == len(to_load)):
@@ -141,26 +196,26 @@ def sync_raw_tables(
                 summary.rejected.append(key)
             else:
                 report_id = doc["report_id"]
-                original = by_content.get(doc["content_sha256"]) or by_report.get(report_id)
+                same_content = by_content.get(doc["content_sha256"])
+                rival, rival_len = by_report.get(report_id, (None, 0))
+                if rival is not None and same_content is None and len(doc["text"]) > rival_len:
+                    # Two texts of one report: keep the more complete one (e.g. full text over a web summary).
+                    _evict(con, rows, rival, key, report_id, now, summary)
+                    by_content = {h: pk for h, pk in by_content.items() if pk != rival}
+                    rival = None
+                original = same_content or rival
                 if original is not None:
                     status = "duplicate"
                     summary.duplicates[key] = original
-                    same = by_content.get(doc["content_sha256"]) == original
-                    rows["ingest_quarantine"].append(_quarantine_row(key, {
-                        "source_path": doc["source_path"],
-                        "reason_code": "duplicate",
-                        "reason": (f"same normalised content as partition {original}" if same else
-                                   f"report {report_id} is already loaded from partition {original}"),
-                        "severity": "duplicate",
-                        "detected_encoding": doc.get("encoding"),
-                        "size_bytes": doc.get("size_bytes"),
-                        "first_chars": doc["text"][:80].replace("\n", " "),
-                        "duplicate_of": original,
-                    }, now))
+                    rows["ingest_quarantine"].append(_quarantine_row(key, _duplicate_issue(
+                        doc["source_path"], doc, original,
+                        f"same normalised content as partition {original}" if same_content else
+                        f"report {report_id} is already loaded from partition {original}, a text at least as long",
+                    ), now))
                 else:
                     status = "loaded"
                     by_content[doc["content_sha256"]] = key
-                    by_report[report_id] = key
+                    by_report[report_id] = (key, len(doc["text"]))
                     rows["reports"].append({
                         **doc,
                         "partition_key": key,

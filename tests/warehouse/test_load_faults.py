@@ -115,3 +115,37 @@ def test_same_content_under_two_names_is_loaded_once(tmp_path: Path):
     assert summary.duplicates == {"misc/nanjing-copy": "city/甲市/2024"}
     assert rows == [("misc/nanjing-copy", "duplicate", "city/甲市/2024")]
     assert counts(warehouse)["reports"] == 1
+
+
+def _stage_text(reports: Path, store: StagingStore, rel: str, text: str, region: str) -> str:
+    path = reports / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    key = rel.rsplit(".", 1)[0]
+    payload = ingest_payload(path, None, key)
+    payload["document"].update(region=region, region_level="city", report_year=2024,
+                               report_id=f"city/{region}/2024")
+    store.write_extraction(key, store.write_document(key, payload), extraction_payload(payload["document"]))
+    return key
+
+
+def test_two_texts_of_one_report_keep_the_longer_and_a_removed_winner_brings_back_the_other(tmp_path: Path):
+    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    summary_key = _stage_text(reports, store, "a_summary.txt", NANJING[:5000] + "。\n", "南京市")
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+    full_key = _stage_text(reports, store, "z_full.txt", NANJING, "南京市")
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store)
+        loaded = con.execute("SELECT partition_key FROM raw.reports").fetchall()
+        quarantined = con.execute("SELECT partition_key, duplicate_of FROM raw.ingest_quarantine "
+                                  "WHERE severity = 'duplicate'").fetchall()
+        facts_from = {r[0] for r in con.execute("SELECT DISTINCT partition_key FROM raw.facts").fetchall()}
+    assert summary.duplicates == {summary_key: full_key}
+    assert loaded == [(full_key,)] and quarantined == [(summary_key, full_key)] and facts_from == {full_key}
+
+    store.remove(full_key)  # the full text's file is gone: the summary is judged again and loads
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+        assert con.execute("SELECT partition_key FROM raw.reports").fetchall() == [(summary_key,)]
+        assert con.execute("SELECT count(*) FROM raw.ingest_quarantine WHERE severity = 'duplicate'").fetchone() == (0,)
