@@ -97,7 +97,7 @@ final as (
         r.std_unit                                                       as unit,
         r.qualifier,
         coalesce(r.is_headline, false)                                   as is_headline,
-        r.measure in ('avg_growth_rate', 'cumulative_growth_rate', 'cumulative_level') as is_multi_year,
+        {{ is_multi_year_measure('r.measure') }} as is_multi_year,
         r.report_id,
         r.report_year,
         r.fact_id,

@@ -34,7 +34,7 @@ final as (
         facts.unit_std,
         facts.qualifier,
         coalesce(facts.is_headline, false) as is_headline,
-        facts.measure in ('avg_growth_rate', 'cumulative_growth_rate', 'cumulative_level') as is_multi_year,
+        {{ is_multi_year_measure('facts.measure') }} as is_multi_year,
         facts.quote,
         facts.char_start,
         facts.char_end,
