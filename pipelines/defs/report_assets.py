@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.defs.partitions import report_partitions
 from pipelines.defs.resources import PipelineSettings
-from pipelines.ingest import discover_report_files, partition_key_for
+from pipelines.ingest.discover import scan_reports
 from pipelines.process import extraction_payload, ingest_payload
 from pipelines.staging import StagingStore
 
@@ -19,8 +19,8 @@ _MIN_PARTITIONS_FOR_POOL = 8
 
 
 def files_by_partition(reports_dir: Path) -> dict[str, Path]:
-    """Map every report file under ``reports_dir`` to its partition key."""
-    return {partition_key_for(p, reports_dir): p for p in discover_report_files(reports_dir)}
+    """Map every report file under ``reports_dir`` to its partition key (one walk of the folder)."""
+    return scan_reports(reports_dir).files
 
 
 @dg.asset(
@@ -33,7 +33,12 @@ def files_by_partition(reports_dir: Path) -> dict[str, Path]:
 def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Decode, normalise and attribute each report file; stage its text and metadata or its quarantine reason."""
     store = StagingStore(settings.staging)
-    files = files_by_partition(settings.reports)
+    discovery = scan_reports(settings.reports)
+    files = discovery.files
+    for rel, why in discovery.skipped:
+        context.log.info(f"skipped {rel}: {why}")
+    for rel, why in discovery.unreadable:
+        context.log.error(f"cannot read {rel}: {why}")
     keys = context.partition_keys
     loaded = rejected = missing = 0
     issues: Counter[str] = Counter()
@@ -63,6 +68,8 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
             "documents": loaded,
             "rejected": rejected,
             "missing_files": missing,
+            "skipped_files": len(discovery.skipped),
+            "unreadable": len(discovery.unreadable),
             "characters": chars,
             "issues_by_reason": dict(issues),
         }

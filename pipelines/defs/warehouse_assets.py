@@ -16,8 +16,10 @@ from pipelines import paths
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings
+from pipelines.ingest.discover import scan_reports
 from pipelines.staging import StagingStore
 from pipelines.warehouse.connection import open_warehouse, warehouse_lock
+from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
 from pipelines.warehouse.publish import export_marts, publish_snapshot
 
@@ -44,8 +46,9 @@ def raw_tables(
     store = StagingStore(settings.staging)
     registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     warehouse = Path(duckdb.database)
+    policy = removal_policy(context, settings)
     with open_warehouse(warehouse, log=context.log) as con:
-        summary = sync_raw_tables(con, store, registered, log=context.log)
+        summary = sync_raw_tables(con, store, registered, log=context.log, policy=policy)
         counts = raw_row_counts(con)
     for key in [k for k in store.ready_partitions() if k not in registered]:
         store.remove(key)
@@ -69,6 +72,17 @@ def raw_tables(
                 "table": f"raw.{name}",
             },
         )
+
+
+def removal_policy(context: dg.AssetExecutionContext, settings: PipelineSettings) -> RemovalPolicy:
+    """The removal guard for this run: settings, the ``govreport/allow_removal`` run tag, unreadable folders."""
+    tag = str(context.run.tags.get(ALLOW_REMOVAL_TAG, "")).strip().lower() in ("1", "true", "yes")
+    discovery = scan_reports(settings.reports)
+    for rel, why in discovery.unreadable:
+        context.log.error(f"cannot read {rel} under {settings.reports}: {why}")
+    prefixes = tuple(discovery.unreadable_prefixes()) if settings.reports.is_dir() else ("",)
+    return RemovalPolicy(max_share=settings.max_removal_share, allow=settings.allow_removal or tag,
+                         unreadable_prefixes=prefixes)
 
 
 def dbt_executable() -> str:

@@ -53,10 +53,7 @@ class Discovery:
 
     def is_under_unreadable(self, key: str) -> bool:
         """True when ``key`` is, or lies under, something that could not be read this time."""
-        for prefix in self.unreadable_prefixes():
-            if prefix == "" or key == prefix or key.startswith(prefix + "/"):
-                return True
-        return False
+        return any(p == "" or key == p or key.startswith(p + "/") for p in self.unreadable_prefixes())
 
 
 def leftover_reason(name: str) -> str | None:

@@ -10,8 +10,8 @@ from pathlib import Path
 from .attribution import (
     Attribution,
     attribute_from_path,
-    attribution_conflict,
     attribute_from_text,
+    attribution_conflict,
     level_for_region,
     to_simplified,
 )
