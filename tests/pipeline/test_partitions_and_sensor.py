@@ -45,7 +45,7 @@ def evaluate_sensor(instance: dg.DagsterInstance, reports: Path, cursor: str | N
     return result
 
 
-def test_sensor_new_same_changed_removed(tmp_path: Path):
+def test_sensor_new_same_changed_removed(tmp_path: Path, monkeypatch):
     reports = tmp_path / "reports"
     write_variant(reports, "city", "甲市", 2024, "a")
     instance = dg.DagsterInstance.ephemeral()
@@ -67,7 +67,11 @@ def test_sensor_new_same_changed_removed(tmp_path: Path):
     assert [r.partition_key for r in added.run_requests] == ["city/乙市/2024"]
 
     changed_path.unlink()
-    removed = evaluate_sensor(instance, reports, added.cursor)
+    # one of two registered reports gone is more than the 20% the guard lets go unasked
+    refused = evaluate_sensor(instance, reports, added.cursor)
+    assert refused.run_requests == [] and len(instance.get_dynamic_partitions(REPORTS_PARTITION)) == 2
+    monkeypatch.setenv("GOVREPORT_ALLOW_REMOVAL", "1")
+    removed = evaluate_sensor(instance, reports, refused.cursor)
     assert [r.job_name for r in removed.run_requests] == [REFRESH_JOB]
     assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/乙市/2024"]
 
