@@ -18,7 +18,7 @@ from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings
 from pipelines.ingest.discover import scan_reports
 from pipelines.staging import StagingStore
-from pipelines.warehouse.connection import open_warehouse, warehouse_lock
+from pipelines.warehouse.connection import dbt_pidfile, open_warehouse, warehouse_lock
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
 from pipelines.warehouse.publish import export_marts, publish_snapshot
@@ -86,9 +86,13 @@ def removal_policy(context: dg.AssetExecutionContext, settings: PipelineSettings
 
 
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv's), else whatever ``dbt`` is on the PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """``govreport-dbt`` beside this Python (the venv's dbt, made to die with the run), else that
+    dbt, else whatever ``dbt`` is on the PATH."""
+    for name in ("govreport-dbt", "dbt"):
+        beside = Path(sys.executable).parent / name
+        if beside.exists():
+            return str(beside)
+    return shutil.which("dbt") or "dbt"
 
 
 def _prepared_dbt_project() -> DbtProject:
@@ -112,6 +116,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: D
     """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse."""
     warehouse = Path(duckdb.database)
     os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)  # profiles.yml reads the path from here
+    os.environ["GOVREPORT_DBT_PIDFILE"] = str(dbt_pidfile(warehouse))  # govreport-dbt records its pid
     with warehouse_lock(warehouse, log=context.log):
         # One fixed target folder (runs are serialised by the lock) instead of one new folder per run.
         target = Path(dbt_project.project_dir) / "target" / "dagster"

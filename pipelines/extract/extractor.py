@@ -23,6 +23,7 @@ from pipelines.extract.sections import (
     plan_end_year,
     split_paragraphs,
 )
+from pipelines.extract.spans import ByStart, Coverage
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
 from pipelines.extract.units import convert, dimension
 
@@ -46,6 +47,28 @@ class _Context:
     sent_start: int
     sent_end: int
     last_list: tuple | None = None
+    first_ends: dict | None = None  # (pattern, start, end) -> end of its first match (see _occurs_before)
+
+
+def _occurs_before(ctx: _Context, pattern: re.Pattern[str] | str, start: int, end: int, upto: int) -> bool:
+    """``pattern`` (a keyword regex without anchors, or a plain string) occurs wholly in ``text[start:upto]``.
+
+    The first match in ``text[start:end]`` is found once per (pattern, span) and cached, so asking
+    for every figure of a long sentence costs O(1) each instead of a rescan of the sentence prefix.
+    """
+    cache = ctx.first_ends if ctx.first_ends is not None else {}
+    ctx.first_ends = cache
+    key = (pattern, start, end)
+    if key not in cache:
+        text = ctx.norm.text
+        if isinstance(pattern, str):
+            i = text.find(pattern, start, end)
+            cache[key] = None if i < 0 else i + len(pattern)
+        else:
+            m = pattern.search(text, start, end)
+            cache[key] = None if m is None else m.end()
+    first = cache[key]
+    return first is not None and first <= upto
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -62,11 +85,11 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _clauses(text: str, start: int, end: int, mentions: list[Mention], quantities: list[Quantity],
              pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    protected = [(m.start, m.end) for m in mentions] + [(q.start, q.end) for q in quantities]
+    protected = Coverage(start, end, [(m.start, m.end) for m in mentions] + [(q.start, q.end) for q in quantities])
     cuts = [start]
     for m in pattern.finditer(text, start, end):
         i = m.start()
-        if any(a <= i < b for a, b in protected):
+        if protected.covered(i):
             continue
         cuts.append(i)
     cuts.append(end)
@@ -245,9 +268,10 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
     mode, period = ctx.mode, ctx.period
-    sent_before = text[ctx.sent_start : q.start]
+    s0, s1 = ctx.sent_start, ctx.sent_end
     expected = False
-    if P.EXPECTED.search(sent_before) and (mode in ("actual", "review5") or "今年" not in sent_before):
+    if _occurs_before(ctx, P.EXPECTED, s0, s1, q.start) and (
+            mode in ("actual", "review5") or not _occurs_before(ctx, "今年", s0, s1, q.start)):
         expected = True
         if mode not in ("actual", "review5"):
             mode = "actual"
@@ -282,18 +306,18 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
             measure = "avg_growth_rate"
         elif P.CUMULATIVE_BASE.search(zone) or (mode == "review5" and P.CUMULATIVE_WORDS.search(zone)):
             measure = "cumulative_growth_rate"
-        elif mode == "review5" and ctx.report_year and f"{ctx.report_year - 1}年" not in sent_before and (
-            P.REVIEW5_SENT.search(text[ctx.para.start : q.start])
-        ):
+        elif mode == "review5" and ctx.report_year and not _occurs_before(
+            ctx, f"{ctx.report_year - 1}年", s0, s1, q.start
+        ) and _occurs_before(ctx, P.REVIEW5_SENT, ctx.para.start, ctx.para.end, q.start):
             measure = "cumulative_growth_rate"  # 这五年…达到1.5万亿元、增长19.8%: growth over the five years
-    past_plan = mode == "review5" or bool(P.PAST_PLAN_PERIOD.search(sent_before))
+    past_plan = mode == "review5" or _occurs_before(ctx, P.PAST_PLAN_PERIOD, s0, s1, q.start)
     if kind == "actual" and past_plan and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
         zone + text[max(ctx.sent_start, m.start - 4) : m.start]
     ):
         measure = "cumulative_level"
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
     fm = P.FROM_BEFORE.search(zone)
-    if fm and P.TO_AFTER.match(text[q.end :]):
+    if fm and P.TO_AFTER.match(text[q.end : q.end + 32]):  # TO_AFTER spans at most ~10 characters
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
         kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
         if fm.group(1):
@@ -335,12 +359,13 @@ def _expand_subjects(ctx: _Context, seg_start: int, mentions: list[Mention], upt
 
 
 def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs: list[Quantity],
-                out: list[Fact], used: set[int]) -> None:
+                out: list[Fact], used: set[int], by_start: tuple[ByStart, ByStart] | None = None) -> None:
     """Assign the values of a ``分别`` or parallel list (A和B增长x%和y%) to their subjects in order."""
     text = ctx.norm.text
     s, e = seg
-    seg_mentions = [m for m in mentions if s <= m.start and m.end <= e]
-    seg_qs = [q for q in qs if s <= q.start and q.end <= e and id(q) not in used]
+    m_index, q_index = by_start or (ByStart(mentions), ByStart(qs))
+    seg_mentions = [m for m in m_index.between(s, e + 1) if m.end <= e]
+    seg_qs = [q for q in q_index.between(s, e + 1) if q.end <= e and id(q) not in used]
     if not seg_mentions and len(seg_qs) == 1 and ctx.last_list and P.SHARED_LIST_START.match(text, s):
         targets, _ = ctx.last_list
         q = seg_qs[0]
@@ -408,9 +433,10 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     s0, s1 = ctx.sent_start, ctx.sent_end
     sent = text[s0:s1]
     qs = []
+    mentioned = Coverage(s0, s1, [(m.start, m.end) for m in mentions])
     for q in find_quantities(sent):
         q = replace(q, start=q.start + s0, end=q.end + s0)
-        if any(m.start < q.end and q.start < m.end for m in mentions):
+        if mentioned.any_covered(q.start, q.end):
             continue
         if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
             q = replace(q, unit="元/月")
@@ -418,13 +444,14 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     if not qs:
         return
     used: set[int] = set()
+    by_start = (ByStart(mentions), ByStart(qs))
     for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
-        _distribute(ctx, seg, mentions, qs, out, used)
+        _distribute(ctx, seg, mentions, qs, out, used, by_start)
     carry: Mention | None = None
     prev_q_end = s0
     for c0, c1 in _clauses(text, s0, s1, mentions, qs, P.CLAUSE_SPLIT):
-        c_mentions = [m for m in mentions if c0 <= m.start < c1]
-        c_qs = [q for q in qs if c0 <= q.start < c1]
+        c_mentions = by_start[0].between(c0, c1)
+        c_qs = by_start[1].between(c0, c1)
         for q in c_qs:
             if id(q) in used:
                 prev_q_end = q.end
@@ -452,8 +479,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 if len(zone) > 0 and subj.end < prev_q_end and not P.GROWTH_WORDS.search(zone):
                     wide = text[subj.end : q.start]
                     # "保持稳定增长、力争达到3%": the growth word sits before the clause break
-                    if P.GROWTH_WORDS.search(wide) and q.unit in ("%", "‰") and not any(
-                        subj.end <= o.start < q.start for o in qs
+                    if P.GROWTH_WORDS.search(wide) and q.unit in ("%", "‰") and not by_start[1].any_between(
+                        subj.end, q.start
                     ):
                         zone = wide
                 elif subj.end >= prev_q_end:
@@ -519,6 +546,7 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
     out: list[Fact] = []
     plan_end: int | None = None
     para_of: list[int] = []
+    first_ends: dict = {}  # shared by every sentence (see _occurs_before)
     for pi, para in enumerate(split_paragraphs(nt, ry)):
         para_of.extend([pi - 1] * (len(out) - len(para_of)))
         if is_forward_plan(para.plan_end, ry):
@@ -540,7 +568,7 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
             if not mentions:
                 continue
             mode, period = _sentence_mode("actual" if looking_back else para.mode, nt[s0:s1], ry, plan_end)
-            ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
+            ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1, first_ends=first_ends)
             _sentence_facts(ctx, mentions, out)
     para_of.extend([len(para_of) and para_of[-1] + 1] * (len(out) - len(para_of)))
     out = _mark_first_results(out, para_of, ry)

@@ -213,6 +213,15 @@ def sync_raw_tables(
                 rows["ingest_quarantine"].append(_quarantine_row(key, issue, now))
             doc = staged_doc.get("document")
             status, report_id = "rejected", None
+            error = extraction.get("error")
+            if doc is not None and error:  # e.g. extraction ran over its time budget
+                rows["ingest_quarantine"].append(_quarantine_row(key, {
+                    "source_path": doc["source_path"], "reason_code": error["reason_code"],
+                    "reason": error["reason"], "severity": "rejected", "detected_encoding": doc.get("encoding"),
+                    "size_bytes": doc.get("size_bytes"), "first_chars": doc["text"][:80].replace("\n", " "),
+                    "duplicate_of": None,
+                }, now))
+                doc = None
             if doc is None:
                 summary.rejected.append(key)
             else:
