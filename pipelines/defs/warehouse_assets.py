@@ -21,7 +21,7 @@ from pipelines.staging import StagingStore
 from pipelines.warehouse.connection import dbt_pidfile, open_warehouse, warehouse_lock
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
-from pipelines.warehouse.publish import export_marts, publish_snapshot
+from pipelines.warehouse.publish import publish_with_exports
 
 RAW_KEYS = {
     "reports": dg.AssetKey(["raw", "reports"]),
@@ -136,8 +136,8 @@ def published_warehouse(
     """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts."""
     warehouse = Path(duckdb.database)
     with warehouse_lock(warehouse, log=context.log):
-        result = publish_snapshot(warehouse, Path(settings.published_path))
-    exports = export_marts(Path(settings.published_path), Path(settings.exports_dir))
+        # snapshot and Parquet exports are swapped in together, or neither is
+        result, exports = publish_with_exports(warehouse, Path(settings.published_path), Path(settings.exports_dir))
     context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")
     return dg.MaterializeResult(
         metadata={
