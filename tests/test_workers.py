@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -57,13 +58,31 @@ POOL_THEN_HANG = textwrap.dedent(
 )
 
 
-def test_pool_workers_die_with_a_killed_run():
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc)."""
+    tree: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                tree.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    out, todo = [], [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def test_pool_workers_and_their_resource_tracker_die_with_a_killed_run():
     proc = subprocess.Popen([sys.executable, "-c", POOL_THEN_HANG], stdout=subprocess.PIPE, text=True)
     workers = [int(p) for p in proc.stdout.readline().split()]
-    assert workers and all(_alive(p) for p in workers)
+    everything = _descendants(proc.pid)  # the workers and multiprocessing's resource tracker
+    assert workers and set(workers) <= set(everything) and all(_alive(p) for p in workers)
     proc.kill()
     proc.wait()
-    assert _wait_gone(workers) == []
+    assert _wait_gone(everything) == []
 
 
 EXEC_CHILD = textwrap.dedent(
