@@ -23,8 +23,11 @@ _PR_SET_PDEATHSIG = 1
 DBT_PID_SUFFIX = ".dbt.pid"
 
 
-class ReportTimeout(Exception):
-    """Raised inside the work of one report when its time budget is spent."""
+class ReportTimeout(BaseException):
+    """Raised inside the work of one report when its time budget is spent.
+
+    A ``BaseException`` so that no ``except Exception`` inside the work swallows it.
+    """
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> bool:
@@ -62,6 +65,7 @@ def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         return True, fn(args)
     previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})  # a library may have blocked it
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return True, fn(args)
