@@ -3,8 +3,9 @@
 * :func:`die_with_parent` asks Linux to SIGKILL this process when its parent dies
   (``prctl(PR_SET_PDEATHSIG)``). Pool workers call it on start; the ``govreport-dbt`` wrapper calls
   it before it ``exec``-s dbt, so a killed run leaves no ``dbt build`` holding DuckDB's write lock.
-* :func:`call_with_budget` runs one report's work under a wall-clock budget (``SIGALRM``) and says
-  whether it finished, so one pathological file is set aside as ``timeout`` and the run goes on.
+* :func:`call_with_budget` runs one report's work under a wall-clock budget (a watchdog thread)
+  and says whether it finished, so one pathological file is set aside as ``timeout`` and the run
+  goes on.
 
 No Dagster or DuckDB imports here.
 """
@@ -52,28 +53,45 @@ def init_pool_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
-    raise ReportTimeout()
-
-
 def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple[bool, Any]:
     """``(True, fn(args))``, or ``(False, None)`` when ``fn`` ran longer than ``seconds`` (0 = no budget).
 
-    The budget is enforced with ``SIGALRM``, so only in a process's main thread (pool workers run
-    jobs there); elsewhere the work runs unbudgeted.
+    A watchdog thread raises :class:`ReportTimeout` in the calling thread when the budget is spent
+    (``PyThreadState_SetAsyncExc``): it works in any thread and needs no signal. Like a signal,
+    it takes effect between Python bytecodes, so the work must not sit in one C call for long.
     """
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if seconds <= 0:
         return True, fn(args)
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})  # a library may have blocked it
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"finished": False, "fired": False}
+    stop = threading.Event()
+
+    def watchdog() -> None:
+        if stop.wait(seconds):
+            return
+        with lock:
+            if not state["finished"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(ReportTimeout))
+
+    timer = threading.Thread(target=watchdog, name="report-budget", daemon=True)
+    timer.start()
     try:
-        return True, fn(args)
+        try:
+            result = fn(args)
+        finally:
+            with lock:
+                state["finished"] = True
+                if state["fired"]:  # raised already, or still pending: clear a pending one
+                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            stop.set()
+            timer.join()
     except ReportTimeout:
         return False, None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    if state["fired"]:
+        return False, None  # the budget ran out just as the work ended: treat as over budget
+    return True, result
 
 
 def dbt_main() -> None:
