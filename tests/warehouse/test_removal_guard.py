@@ -139,12 +139,28 @@ def test_sensor_does_not_delete_partitions_of_a_vanished_folder(tmp_path):
     assert len(instance.get_dynamic_partitions("reports")) == 6
 
 
-@pytest.mark.slow
-def test_cli_allow_removal_lets_the_operator_mean_it(six_loaded, tmp_path, capsys):
-    """``--allow-removal`` on an empty folder: the run goes ahead and the warehouse is emptied."""
+class _GuardPassed(Exception):
+    """Raised where the run would start executing: the removal guard let it through."""
+
+
+def test_allow_removal_lets_the_operator_mean_it(six_loaded, tmp_path, monkeypatch, capsys):
+    """``--allow-removal`` (or ``GOVREPORT_ALLOW_REMOVAL=1``) on an empty folder: the guard lets the run go
+    ahead (stopped right there: the removal itself is the loader's, tested above with ``allow=True``)."""
+    import pipelines.definitions
+
     _, _, warehouse = six_loaded
     empty = tmp_path / "empty"
     empty.mkdir()
-    code = cli_main(["run", "--reports", str(empty), "--warehouse", str(warehouse), "--allow-removal"])
-    assert code == 0, capsys.readouterr().err
-    assert _counts(warehouse)["reports"] == 0
+    seen = []
+
+    def stop_here(reports_dir=None, warehouse=None, *, allow_removal=None):
+        seen.append(allow_removal)
+        raise _GuardPassed()
+
+    monkeypatch.setattr(pipelines.definitions, "build_definitions", stop_here)
+    assert cli_main(["run", "--reports", str(empty), "--warehouse", str(warehouse), "--allow-removal"]) == 1
+    assert "_GuardPassed" in capsys.readouterr().err and seen == [True]
+    monkeypatch.setenv("GOVREPORT_ALLOW_REMOVAL", "1")
+    with pytest.raises(_GuardPassed):
+        run_pipeline(empty, warehouse, instance=dg.DagsterInstance.ephemeral())
+    assert seen == [True, True] and _counts(warehouse)["reports"] == 6
