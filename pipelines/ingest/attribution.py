@@ -408,11 +408,17 @@ def confident_text_reading(attr: Attribution) -> tuple[str | None, int | None]:
     return region, year
 
 
-def attribution_conflict(path_region: str, path_year: int, attr: Attribution) -> str | None:
-    """Why the path's reading (region, year) contradicts the text's own confident reading, or None."""
+def attribution_conflict(
+    path_region: str, path_year: int, attr: Attribution, path_level: str | None = None
+) -> str | None:
+    """Why the path's reading (region, year) contradicts the text's own confident reading, or None.
+
+    Under ``national/`` any name of the State Council (国务院, 全国, 中国, …) agrees with a national text.
+    """
     region, year = confident_text_reading(attr)
     problems = []
-    if region is not None and not regions_agree(path_region, region):
+    national_match = path_level == "national" and region is not None and level_for_region(region) == "national"
+    if region is not None and not national_match and not regions_agree(path_region, region):
         problems.append(f"region: path says {path_region}, text says {region} ({attr.evidence['region'][:60]})")
     if year is not None and year != path_year:
         problems.append(f"year: path says {path_year}, text says {year} ({attr.evidence['report_year'][:60]})")

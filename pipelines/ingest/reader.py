@@ -182,7 +182,7 @@ def _read(
     attr = attribute_from_text(text, hints)
     level, reg, year, source = _attribute(path, root, attr, region, region_level, report_year)
     if source == "path" and reg is not None and year is not None:
-        conflict = attribution_conflict(reg, int(year), attr)
+        conflict = attribution_conflict(reg, int(year), attr, level)
         if conflict:
             msg = (
                 f"the path <level>/<region>/<year> and the text disagree ({conflict}); not loaded under either "

@@ -111,3 +111,11 @@ def test_state_council_2019_filed_as_2024(tmp_path):
     outcome = read_report(path, tmp_path)
     assert outcome.document is None and outcome.issues[0].reason_code == "attribution_conflict"
     assert "path says 2024, text says 2019" in outcome.issues[0].reason
+
+
+@pytest.mark.corpus
+def test_any_name_of_the_state_council_under_national(tmp_path):
+    layout = {(lv, r, y): src for lv, src, r, y in _corpus_layout()}
+    for name in ("国务院", "中国", "全国"):
+        path = _place(tmp_path, f"national/{name}/2019.txt", layout[("national", "国务院", 2019)])
+        assert read_report(path, tmp_path).document is not None, name
