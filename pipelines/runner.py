@@ -13,7 +13,7 @@ from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_t
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
 from pipelines.ingest.discover import scan_reports
-from pipelines.warehouse.connection import warehouse_lock
+from pipelines.warehouse.connection import connect_recovering, warehouse_lock
 from pipelines.warehouse.guard import check_removal, plan_removal, read_loaded_keys
 
 
@@ -102,7 +102,7 @@ def run_pipeline(
     discovery = scan_reports(reports_dir)
     if warehouse.exists():
         with warehouse_lock(warehouse):
-            loaded = read_loaded_keys(warehouse)
+            loaded = connect_recovering(lambda: read_loaded_keys(warehouse))
     else:
         loaded = set()
     plan = plan_removal(loaded, discovery.files, {k for k in loaded if discovery.is_under_unreadable(k)})

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -113,9 +115,9 @@ def dbt_main() -> None:
 
 
 def clear_stale_dbt(pidfile: str) -> int | None:
-    """Kill a ``dbt`` left running by a dead run (its pid in ``pidfile``, its parent gone); return its pid.
+    """Kill a ``dbt`` left running by a dead run (its pid in ``pidfile``, its run gone); return its pid.
 
-    A dbt whose parent is still alive belongs to a live run and is left alone (the writer lock
+    A dbt whose parent is a live run (a Python/Dagster process) is left alone (the writer lock
     serialises with it).
     """
     try:
@@ -125,20 +127,55 @@ def clear_stale_dbt(pidfile: str) -> int | None:
         return None
     if pid <= 0:
         return None
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            stat = fh.read()
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            cmdline = fh.read().decode("utf-8", "replace")
-    except OSError:
+    if not os.path.exists(f"/proc/{pid}"):
         _unlink_quietly(pidfile)
         return None
-    ppid = int(stat.rsplit(")", 1)[1].split()[1])
-    if "dbt" not in cmdline or (ppid != 1 and not _adopted(ppid)):
+    if not kill_if_orphan_dbt(pid):
         return None
-    os.kill(pid, signal.SIGKILL)
     _unlink_quietly(pidfile)
     return pid
+
+
+def kill_if_orphan_dbt(pid: int) -> bool:
+    """SIGKILL ``pid`` when it is a ``dbt`` whose run is gone (adopted by init or a reaper); True if killed."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmdline = fh.read().decode("utf-8", "replace")
+    except (OSError, ValueError, IndexError):
+        return False
+    if "dbt" not in cmdline or (ppid != 1 and not _adopted(ppid)):
+        return False
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in [^\n]*?\(PID (\d+)\)")
+
+
+def clear_orphan_lock_holder(message: str) -> int | None:
+    """From DuckDB's "Conflicting lock is held in … (PID n)" error: kill ``n`` if it is an orphaned dbt."""
+    m = _LOCK_HOLDER.search(message)
+    if not m:
+        return None
+    pid = int(m.group(1))
+    return pid if kill_if_orphan_dbt(pid) else None
+
+
+def wait_gone(pid: int, polls: int = 200) -> None:
+    """Wait (at most ``polls`` × 0.05 s) until ``pid`` has exited (a killed process releases its locks)."""
+    for _ in range(polls):
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+                if fh.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return
+        except OSError:
+            return
+        time.sleep(0.05)
 
 
 def _adopted(ppid: int) -> bool:

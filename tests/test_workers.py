@@ -191,3 +191,33 @@ def test_extraction_is_linear_in_the_number_of_figures_in_a_sentence():
     """×20,000 vs ×2,500 figures in one sentence: CPU time within 2× of the 8× size ratio."""
     small, large = _cpu_seconds(2_500), _cpu_seconds(20_000)
     assert large / small < 16, (small, large)
+
+
+def test_a_duckdb_lock_held_by_an_orphaned_dbt_is_cleared(tmp_path):
+    """A dbt that survived its run (no pid file: e.g. from before the wrapper) holds DuckDB's write lock:
+    the next writer reads the holder's pid from DuckDB's error, sees its run is gone, kills it, goes on."""
+    from pipelines.warehouse.connection import open_warehouse as open_wh
+
+    warehouse = tmp_path / "govreport.duckdb"
+    holder = tmp_path / "fake_dbt_build.py"  # "dbt" in the command line, like `python …/bin/dbt build`
+    holder.write_text(
+        "import sys, time, duckdb\ncon = duckdb.connect(sys.argv[1])\nprint('locked', flush=True)\ntime.sleep(600)\n",
+        encoding="utf-8",
+    )
+    shell = subprocess.Popen(["bash", "-c", f'("{sys.executable}" "{holder}" "{warehouse}" &) ; sleep 0.1'],
+                             stdout=subprocess.PIPE, text=True)
+    assert shell.stdout.readline().strip() == "locked"
+    shell.wait()  # the holder's parent shell is gone: an orphan, like a dbt that outlived a killed run
+    orphans = [int(p) for p in filter(str.isdigit, os.listdir("/proc")) if str(holder) in _cmdline(int(p))]
+    assert len(orphans) == 1 and _alive(orphans[0])
+    with open_wh(warehouse) as con:
+        assert con.execute("SELECT count(*) FROM raw.load_state").fetchone() == (0,)
+    assert _wait_gone(orphans) == []
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
 from pipelines.warehouse.schema import RAW_SCHEMA, RAW_TABLES
-from pipelines.workers import DBT_PID_SUFFIX, clear_stale_dbt
+from pipelines.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
+
+T = TypeVar("T")
 
 
 def dbt_pidfile(warehouse: Path) -> Path:
@@ -62,11 +65,28 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl)
 
 
+def connect_recovering(connect: Callable[[], T], log=None) -> T:
+    """``connect()``; when DuckDB says its lock is held by a dbt whose run is dead, kill it and retry once.
+
+    Call it while holding :func:`warehouse_lock`: then no live run of ours can hold the file.
+    """
+    try:
+        return connect()
+    except duckdb.IOException as exc:
+        pid = clear_orphan_lock_holder(str(exc))
+        if pid is None:
+            raise
+        wait_gone(pid)
+        if log is not None:
+            log.warning(f"cleared a stale DuckDB lock held by dbt (pid {pid}) left by a dead run")
+        return connect()
+
+
 @contextmanager
 def open_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the building warehouse for writing under the writer lock, with the raw schema present."""
     with warehouse_lock(warehouse, log=log):
-        con = duckdb.connect(str(warehouse))
+        con = connect_recovering(lambda: duckdb.connect(str(warehouse)), log=log)
         try:
             ensure_raw_schema(con)
             yield con
