@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -120,10 +121,17 @@ def test_stale_dbt_of_a_dead_run_is_cleared(tmp_path):
                               stdout=subprocess.PIPE, text=True)
     pid = int(orphan.stdout.readline())
     orphan.wait()  # its parent shell is gone: the sleeper is an orphan named like a dbt
-    pidfile = tmp_path / "w.duckdb.dbt.pid"
-    pidfile.write_text(str(pid))
-    assert clear_stale_dbt(str(pidfile)) == pid
-    assert _wait_gone([pid]) == [] and not pidfile.exists()
+    try:
+        for _ in range(400):  # until the background subshell has exec-ed into the "dbt"
+            if _cmdline(pid).startswith("dbt-build-orphan"):
+                break
+            time.sleep(0.05)
+        pidfile = tmp_path / "w.duckdb.dbt.pid"
+        pidfile.write_text(str(pid))
+        assert clear_stale_dbt(str(pidfile)) == pid
+        assert _wait_gone([pid]) == [] and not pidfile.exists()
+    finally:
+        _kill_quietly(pid)
 
     live = subprocess.Popen(["bash", "-c", "exec -a dbt-live sleep 600"])
     try:
@@ -209,10 +217,14 @@ def test_a_duckdb_lock_held_by_an_orphaned_dbt_is_cleared(tmp_path):
     assert shell.stdout.readline().strip() == "locked"
     shell.wait()  # the holder's parent shell is gone: an orphan, like a dbt that outlived a killed run
     orphans = [int(p) for p in filter(str.isdigit, os.listdir("/proc")) if str(holder) in _cmdline(int(p))]
-    assert len(orphans) == 1 and _alive(orphans[0])
-    with open_wh(warehouse) as con:
-        assert con.execute("SELECT count(*) FROM raw.load_state").fetchone() == (0,)
-    assert _wait_gone(orphans) == []
+    try:
+        assert len(orphans) == 1 and _alive(orphans[0])
+        with open_wh(warehouse) as con:
+            assert con.execute("SELECT count(*) FROM raw.load_state").fetchone() == (0,)
+        assert _wait_gone(orphans) == []
+    finally:
+        for pid in orphans:
+            _kill_quietly(pid)
 
 
 def _cmdline(pid: int) -> str:
@@ -221,3 +233,11 @@ def _cmdline(pid: int) -> str:
             return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
     except OSError:
         return ""
+
+
+def _kill_quietly(pid: int) -> None:
+    """Kill a process this test started, if it is still there (no leak when an assertion fails)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
