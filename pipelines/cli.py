@@ -76,7 +76,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pipelines.evaluate import main as evaluate_main
 
-    return evaluate_main([str(args.gold_dir)] + (["--scope", args.scope] if args.scope else []))
+    return evaluate_main([str(args.gold_dir), "--set", args.set] + (["--details"] if args.details else []))
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
@@ -170,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score extraction against hand-checked gold facts")
     ev.add_argument("gold_dir", nargs="?", type=Path, default=paths.SHARED_DIR / "gold")
-    ev.add_argument("--scope", choices=["headline", "full"], default=None)
+    ev.add_argument("--set", "--scope", dest="set", choices=["headline", "full", "city", "all"], default="all",
+                    help="gold set: headline paragraphs, full documents, city excerpts (default: all)")
+    ev.add_argument("--details", action="store_true", help="list every miss and false positive")
     ev.set_defaults(func=_cmd_evaluate)
 
     qu = sub.add_parser("quarantine", help="list files set aside (rejected, duplicates, warnings)")
