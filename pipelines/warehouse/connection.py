@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.schema import RAW_SCHEMA, RAW_TABLES
+from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -49,6 +49,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for ddl in RAW_TABLES.values():
         con.execute(ddl)
+    for table, column, type_ in RAW_COLUMN_MIGRATIONS:
+        con.execute(f"ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN IF NOT EXISTS {column} {type_}")
 
 
 @contextmanager

@@ -144,12 +144,26 @@ def test_docs_are_persisted_as_comments(con):
 
 
 def test_fact_mart_keeps_every_fact_with_indicator_name(con):
-    assert one(con, "select count(*) n from fct_indicator_facts")["n"] == 26
+    assert one(con, "select count(*) n from fct_indicator_facts")["n"] == 27
     row = one(con, "select * from fct_indicator_facts where fact_id = 'f03'")
     assert row["indicator_name_zh"] == "地区生产总值"
     assert row["indicator_category"] == "economy"
     assert row["value_std"] == 17400.0 and row["unit"] == "万亿元"
     assert row["quote"] == "地区生产总值达1.74万亿元"
+
+
+def test_a_part_of_the_region_stays_in_the_fact_mart_only(con):
+    row = one(con, "select * from fct_indicator_facts where fact_id = 'p01'")
+    assert (row["subject"], row["is_whole_region"], row["value"]) == ("县域经济", False, 9.1)
+    assert one(con, "select count(*) n from fct_indicator_facts where subject is null")["n"] == 26
+    for mart, where in (
+        ("fct_region_indicator_year", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"
+                                      " and measure = 'growth_rate'"),
+        ("fct_cross_region", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"
+                             " and measure = 'growth_rate'"),
+        ("fct_target_vs_actual", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"),
+    ):
+        assert one(con, f"select count(*) n from {mart} where {where}")["n"] == 0, mart
 
 
 def test_panel_deduplicates_and_records_candidates(con):
