@@ -26,6 +26,8 @@ from pipelines.extract import extract_facts
 from pipelines.extract.taxonomy import load_indicators
 from pipelines.extract.units import dimension, to_base
 
+# Whole documents labelled by this project (tests/extract/gold), scored with the shared full documents.
+OWN_GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "extract" / "gold"
 MULTI_YEAR = frozenset({"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"})
 _PERCENT_DIMS = frozenset({"percent", "pp", "permille"})
 
@@ -198,7 +200,7 @@ def gold_sets(gold_dir: Path, corpus_root: Path) -> dict[str, tuple[list[GoldDoc
     sets["headline"] = (docs, [g for g in headline_rows if g.get("scope") == "headline"])
     full_rows: list[dict] = []
     full_docs = []
-    for path in sorted(gold_dir.glob("dev_full_*.jsonl")):
+    for path in sorted(gold_dir.glob("dev_full_*.jsonl")) + sorted(OWN_GOLD_DIR.glob("own_full_*.jsonl")):
         full_rows.extend(_read_jsonl(path))
     full_ids = {g["doc_id"] for g in full_rows}
     for doc_id, info in sorted(scopes.items()):

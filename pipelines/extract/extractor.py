@@ -16,6 +16,7 @@ from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
+from pipelines.extract.period import december_session, looks_back, target_cue
 from pipelines.extract.sections import (
     Paragraph,
     infer_report_year,
@@ -514,7 +515,9 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         return []
     norm = normalise(text)
     nt = norm.text
-    ry = report_year if report_year is not None else infer_report_year(nt)
+    session_year = report_year if report_year is not None else infer_report_year(nt)
+    # periods are counted from the year the report looks forward to (a December report: the next one)
+    ry = session_year + 1 if december_session(nt, session_year) else session_year
     tax = get_taxonomy()
     out: list[Fact] = []
     plan_end: int | None = None
@@ -526,23 +529,28 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         if not _HAS_NUMBER.search(nt, para.start, para.end):
             continue
         looking_back = False  # "过去一年，…。国内生产总值增长10.3%" inside a target paragraph
+        in_targets = False  # "今年的预期目标是…" inside a paragraph without a target heading
         for s0, s1 in _sentences(nt, para.start, para.end):
             if para.mode == "target":
                 if P.PAST_YEAR_START.match(nt, s0):
                     looking_back = True
                 elif looking_back and P.THIS_YEAR.search(nt, s0, s1):
                     looking_back = False
-            if not _HAS_NUMBER.search(nt, s0, s1):
-                continue
-            mentions = tax.find_mentions(nt, s0, s1)
-            if "、" in nt[s0:s1]:
-                mentions = _elided_pairs(nt, s0, s1, tax, mentions)
-            if not mentions:
-                continue
-            mode, period = _sentence_mode("actual" if looking_back else para.mode, nt[s0:s1], ry, plan_end)
-            ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
-            _sentence_facts(ctx, mentions, out)
+            pieces = [(s0, s1, "actual" if looking_back else para.mode)]
+            if para.mode == "actual":
+                cue = target_cue(nt[s0:s1], ry)
+                if cue is not None:
+                    in_targets = True
+                    pieces = [(s0, s0 + cue, para.mode), (s0 + cue, s1, "target")] if cue else [(s0, s1, "target")]
+                elif in_targets and looks_back(nt[s0:s1], ry):
+                    in_targets = False
+                elif in_targets:
+                    pieces = [(s0, s1, "target")]
+            for a, b, piece_mode in pieces:
+                _piece_facts(norm, tax, ry, plan_end, para, piece_mode, region, region_level, a, b, out)
     para_of.extend([len(para_of) and para_of[-1] + 1] * (len(out) - len(para_of)))
+    if ry != session_year:
+        out = [replace(f, report_year=session_year) for f in out]
     out = _mark_first_results(out, para_of, ry)
     out = _drop_passed_milestones(out)
     seen: set[tuple] = set()
@@ -556,6 +564,22 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         facts.append(_with_quote(f, text))
     facts.sort(key=lambda f: (f.char_start, f.char_end, f.indicator_id, f.measure))
     return facts
+
+
+def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int | None, para: Paragraph,
+                 mode: str, region: str | None, region_level: str | None, s0: int, s1: int, out: list[Fact]) -> None:
+    """Facts of the sentence (or part of a sentence) ``s0:s1`` written in ``mode``."""
+    nt = norm.text
+    if s0 >= s1 or not _HAS_NUMBER.search(nt, s0, s1):
+        return
+    mentions = tax.find_mentions(nt, s0, s1)
+    if "、" in nt[s0:s1]:
+        mentions = _elided_pairs(nt, s0, s1, tax, mentions)
+    if not mentions:
+        return
+    mode, period = _sentence_mode(mode, nt[s0:s1], ry, plan_end)
+    ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
+    _sentence_facts(ctx, mentions, out)
 
 
 def _with_quote(f: Fact, text: str) -> Fact:

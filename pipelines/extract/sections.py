@@ -34,6 +34,8 @@ _TODAY = re.compile(r"今年|明年")
 _LATER_TOP = re.compile(r"^(?:[二三四五六七八九十]+、|第[二三四五六七八九十]+部分)")
 _ANNUAL_INTRO = re.compile(r"预期目标")
 _TARGET_INTRO_LATE = re.compile(r"(?<=[。；;])[^。；;]{0,16}主要预期目标(?:是|为)[:：]")
+# a short line without sentence punctuation that names a part of the report (回顾2017年, 展望2018年, 主要目标)
+_SHORT_HEADING = re.compile(r"^[—\-\s【\[]*(?:回顾|展望|主要(?:预期)?目标|预期目标|发展目标)[^。，,；;:：%]{0,12}$")
 _PLAN_WORDS = re.compile(r"十[一二三四五六七八九]?五|年均|时期|期间|规划|纲要|今后五年|未来五年|到20\d\d年")
 _PLAN_DOC = re.compile(r"纲要[（(]?草案|规划纲要|规划的建议|主要指标|主要目标[是为:：]|指标[，,]其中")
 
@@ -129,6 +131,8 @@ def _heading_mode(text: str, report_year: int | None, prev: str) -> str:
         return "actual"
     if forward_plan:
         return "plan"
+    if "目标" in text or "展望" in text:
+        return "target"
     if prev in ("actual", "review5") and _LATER_TOP.match(text):
         return "target"  # a slogan heading after the review (福建: 二、一张蓝图绘到底…) looks forward
     return prev
@@ -193,6 +197,8 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
         is_top = bool(_TOP_HEADING.match(line)) and len(line) <= 60 and "。" not in line[:-1]
         if not is_top and len(line) <= 30 and "。" not in line and _HEADING_WORDS.search(line):
             is_top = True
+        if not is_top and _SHORT_HEADING.match(line):
+            is_top = True  # "展望2018年", "— 主要目标 —" in a news rewrite
         if is_top:
             section_mode = _heading_mode(line, report_year, section_mode)
             mode = section_mode

@@ -1,0 +1,62 @@
+"""Which period a sentence speaks of, when headings do not say: pure decisions on short strings.
+
+Reports are usually sectioned (一、2025年工作回顾 / 二、2026年工作安排), and :mod:`sections` reads
+the mode from the headings. Excerpts, news rewrites and pages that start mid-report have no such
+headings, so the mode is decided per sentence from cue words:
+
+* a target announcement (今年的预期目标是…, 2019年…预期目标, 主要目标：) turns the rest of the
+  paragraph into the session year's targets, until a sentence looks back again (预计, 去年, 2018年);
+* a report delivered in December (——2022年12月19日在…人民代表大会…) reviews the session year itself
+  and sets targets for the next one, so its periods are shifted by one year.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "主要预期目标是", "预期目标,", "今年的预期目标是", "增长目标为", "主要目标:"
+_TARGET_CUE = re.compile(
+    r"(?:主要)?预期目标(?:建议)?(?:是|为|:|：|,|，|如下|$)|主要(?:发展)?目标(?:是|为|:|：|,|，)|增长目标(?:是|为)"
+)
+# "完成了年初确定的主要预期目标，": a look back at targets, not an announcement
+_RETROSPECTIVE = re.compile(r"(?:完成|实现|超额|达成|确定|圆满|低于|高于|好于|超过|下调|上调)[^，。；;]{0,10}$")
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
+_PAST_CUE = re.compile(r"预计|去年|上年(?!度目标)|过去一年|一年来|刚刚过去")
+_SESSION_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月\d{1,2}日")
+_HEAD_CHARS = 600
+
+
+def target_cue(sentence: str, report_year: int | None) -> int | None:
+    """Offset in ``sentence`` where an announcement of the session year's targets starts, else None.
+
+    The cue must not be a look back (完成…预期目标) and the sentence must not date it to an
+    earlier year (2013年GDP增长目标为7% in a 2014 text is a past target).
+    """
+    m = _TARGET_CUE.search(sentence)
+    if m is None or _RETROSPECTIVE.search(sentence[max(0, m.start() - 12) : m.start()]):
+        return None
+    if report_year is not None:
+        years = [int(y) for y in _YEAR.findall(sentence[: m.start()])]
+        if years and max(years) < report_year:
+            return None
+    return m.start()
+
+
+def looks_back(sentence: str, report_year: int | None) -> bool:
+    """True when a sentence reports results (预计, 去年, an earlier year at its start) rather than targets."""
+    if _PAST_CUE.search(sentence):
+        return True
+    m = _YEAR.search(sentence[:12])
+    return bool(m and report_year is not None and int(m.group(1)) < report_year)
+
+
+def december_session(text: str, report_year: int | None) -> bool:
+    """True when the date line says the report was delivered in December of ``report_year``.
+
+    Such a report (兰州, 19 Dec 2022, filed as the 2022 session) reviews ``report_year`` itself
+    and sets the targets of ``report_year + 1``.
+    """
+    if report_year is None:
+        return False
+    m = _SESSION_DATE.search(text[:_HEAD_CHARS])
+    return bool(m and int(m.group(1)) == report_year and int(m.group(2)) == 12)
