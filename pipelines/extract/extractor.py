@@ -17,6 +17,7 @@ from pipelines.extract.facts import Fact
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import december_session, looks_back, target_cue
+from pipelines.extract.scope import part_subject
 from pipelines.extract.sections import (
     Paragraph,
     infer_report_year,
@@ -103,12 +104,20 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
 
 
 def _blocked(text: str, m: Mention, sent_start: int) -> bool:
-    """True when mention ``m`` is not what its numbers describe (a denominator, a compared figure, a sector)."""
+    """True when mention ``m`` is not what its numbers describe (a denominator, a compared figure)."""
     before = text[max(sent_start, m.start - 4) : m.start]
-    if P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before):
-        return True
-    # 海洋生产总值, 县域经济总量, 兰州新区经济总量: a sector or sub-region, not the jurisdiction
-    return m.subject.text in P.ECONOMY_WIDE and bool(P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start]))
+    return bool(P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before))
+
+
+def _subject(text: str, m: Mention, sent_start: int, region: str | None) -> str | None:
+    """The part of the region mention ``m`` is about (海洋, 县域经济, 兰州新区, 西安市), or None."""
+    subject = part_subject(text, sent_start, m.start, region)
+    if subject is None and m.subject.text in P.ECONOMY_WIDE:
+        sm = P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start])
+        subject = sm.group() if sm else None
+    if subject and m.subject.text.startswith("经济") and subject.endswith("县域"):
+        subject += "经济"  # 县域经济总量: the part is 县域经济
+    return subject
 
 
 def _family(q: Quantity, growth: bool) -> str:
@@ -175,7 +184,8 @@ def _qualifier(ctx: _Context, q: Quantity, clause_text_before: str, local_before
 
 
 def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifier: str, kind: str,
-               period: int | None, span_start: int, negate: bool, span_end: int | None = None) -> Fact:
+               period: int | None, span_start: int, negate: bool, span_end: int | None = None,
+               subject: str | None = None) -> Fact:
     text = ctx.norm
     end = max(q.end + (2 if q.post_qualifier else 0), span_end or 0)
     if q.unit.endswith("套") and text.text.startswith("（间）", q.end):
@@ -213,7 +223,8 @@ def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifi
         char_start=a,
         char_end=b,
         section=ctx.para.section,
-        is_headline=ctx.para.is_headline,
+        is_headline=ctx.para.is_headline and subject is None,
+        subject=subject,
     )
 
 
@@ -309,7 +320,8 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         and bool(P.DECLINE_WORDS.search(zone[-8:]))
     )
     span_end = m.end if pre_subject else None
-    out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end))
+    subject = _subject(text, m, ctx.sent_start, ctx.region)
+    out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end, subject))
     return True
 
 
@@ -622,7 +634,7 @@ def _mark_first_results(facts: list[Fact], para_of: list[int], report_year: int 
     if first is None:
         return facts
     key = para_of[first]
-    return [replace(f, is_headline=True) if para_of[i] == key and f.kind == "actual" else f
+    return [replace(f, is_headline=True) if para_of[i] == key and f.kind == "actual" and f.subject is None else f
             for i, f in enumerate(facts)]
 
 
