@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
+from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import december_session, looks_back, target_cue
@@ -130,6 +131,26 @@ def _family(q: Quantity, growth: bool) -> str:
     return "level"
 
 
+_WHOLE_OF_PAIR = {"城乡居民人均可支配收入": ("per_capita_disposable_income", "per_capita_disposable_income_growth")}
+
+
+def _twin(tax: Taxonomy, ind: Indicator, family: str) -> Indicator:
+    """The indicator of the same series for a value of ``family`` (urban income level -> its growth)."""
+    fam = {"pp": "pct"}.get(family, family)
+    if ind.family == fam or (fam == "pct" and ind.family == "growth"):
+        return ind
+    iid = ind.indicator_id
+    twin = iid[: -len("_growth")] if iid.endswith("_growth") else iid + "_growth"
+    return tax.indicators.get(twin, ind)
+
+
+def _one_value_of_a_list_alias(tax: Taxonomy, subj, family: str) -> Indicator | None:
+    """One value for a list alias (城乡居民人均可支配收入2.33万元): the whole-population series, else nothing."""
+    level_id, growth_id = _WHOLE_OF_PAIR.get(subj.text, (None, None))
+    iid = growth_id if family in ("growth", "pct", "pp") else level_id
+    return tax.indicators.get(iid) if iid else None
+
+
 def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | None:
     subj = m.subject
     if q.unit not in ("%", "‰", "个百分点", "倍"):
@@ -139,6 +160,8 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
             if ind.family != "level" and dimension(ind.default_unit) == qd:
                 return ind  # a rate with its own unit (0.6人/百亿元)
     by = {f: tax.ids_of_family(subj, f) for f in ("growth", "pct", "level")}
+    if any(len(v) >= 2 for v in by.values()):
+        return _one_value_of_a_list_alias(tax, subj, family)
     if family == "growth":
         ids = by["growth"] or by["level"] or by["pct"]
     elif family == "pct":
@@ -228,6 +251,29 @@ def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifi
     )
 
 
+_COMPLETION = re.compile(r"完成(?:了)?(?:年度计划的|计划的|任务的|目标的)?$")
+_ATTRIBUTE = re.compile(r"[\u4e00-\u9fff]*(?:收入|利润|营收|产值|增加值|税收|出口|用电量)")
+
+
+def _plausible_reading(text: str, m: Mention, q: Quantity, zone: str, ind: Indicator, family: str) -> bool:
+    """False for readings an economist would not sign, whatever the indicator.
+
+    * 增长3.2倍: a multiple is not a one-year growth rate (and is left out, see the gold conventions);
+    * 项目投资完成148.47%: a completion rate, not a growth rate;
+    * GDP产出达到1.17亿元: an output per unit (of land, of a worker), not the indicator;
+    * 规上工业企业应税收入增长18.5%: the growth of an attribute of the counted things, not of their count.
+    """
+    if q.unit == "倍":
+        return False
+    if q.unit in ("%", "‰") and _COMPLETION.search(zone) and not P.GROWTH_WORDS.search(zone):
+        return False
+    if text.startswith(("产出", "每平方公里", "地均"), m.end):
+        return False
+    if family == "growth" and ind.measure == "count" and _ATTRIBUTE.match(zone):
+        return False
+    return True
+
+
 def carried_from_level(zone: str) -> bool:
     """True when a change verb in ``zone`` belongs to an earlier value (增长5%、达到…)."""
     return bool(re.search(r"[达到为至]$", zone))
@@ -235,7 +281,7 @@ def carried_from_level(zone: str) -> bool:
 
 def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str, span_start: int,
           out: list[Fact], pre_subject: bool = False, forced: Indicator | None = None,
-          carried: bool = False) -> bool:
+          carried: bool = False, after: int | None = None) -> bool:
     """Build the fact of quantity ``q`` about mention ``m``; returns False when it is not a fact."""
     text = ctx.norm.text
     if _is_negative(text, q, zone) or P.OBJECT_ZONE.match(zone) or _blocked(text, m, ctx.sent_start):
@@ -254,6 +300,8 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         return False  # 经济增长连续四年达到或略高于10%: a multi-year bound, not a year's rate
     if q.flat and ind.family != "growth":
         return False  # 持平 is a zero change of a rate, not a level
+    if not _plausible_reading(text, m, q, zone, ind, family):
+        return False
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
     mode, period = ctx.mode, ctx.period
@@ -305,7 +353,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         measure = "cumulative_level"
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
     fm = P.FROM_BEFORE.search(zone)
-    if fm and P.TO_AFTER.match(text[q.end :]):
+    if fm and P.TO_AFTER.match(text[q.end if after is None else after :]):
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
         kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
         if fm.group(1):
@@ -358,8 +406,9 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
         targets, _ = ctx.last_list
         q = seg_qs[0]
         zone = text[s : q.start]
+        family = _family(q, bool(P.GROWTH_WORDS.search(zone)))
         for m, forced in targets:
-            _emit(ctx, m, q, zone, zone, s, out, forced=None if forced is None else forced)
+            _emit(ctx, m, q, zone, zone, s, out, forced=None if forced is None else _twin(ctx.tax, forced, family))
         used.add(id(q))
         return
     if not seg_mentions or len(seg_qs) < 1:
@@ -416,6 +465,71 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
             used.add(id(q))
 
 
+_SEGMENT_BREAKS = "，,；;：:"
+
+
+def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list[tuple[Mention | None, Indicator | None]]:
+    """The ``n`` subjects a value run of ``family`` refers to, from one subject list, or []."""
+    tax, text = ctx.tax, ctx.norm.text
+    if len(items) == 1 and items[0].mention is not None and n >= 2:
+        ids = tax.ids_of_family(items[0].mention.subject, family)
+        if len(ids) == n:
+            return [(items[0].mention, tax.indicators[i]) for i in ids]
+        parts = expand_compound(text, items[0], tax)
+        if len(parts) == n:
+            return [(p.mention, None) for p in parts]
+        return []
+    if len(items) != n or all(i.mention is None for i in items):
+        return []
+    return [(i.mention, None) for i in items]
+
+
+def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out: list[Fact],
+                 used: set[int]) -> None:
+    """Assign each run of listed values (x%、y%和z%) to the subjects of its list, in order."""
+    text = ctx.norm.text
+    s0 = ctx.sent_start
+    masked = mask_parentheses(text[s0 : ctx.sent_end])
+    earlier: list[list[Item]] = []
+    for run in value_runs(text, [q for q in qs if id(q) not in used]):
+        first = run[0]
+        seg_start = s0 + max(masked.rfind(c, 0, first.start - s0) for c in _SEGMENT_BREAKS) + 1
+        lead = text[seg_start : first.start]
+        explicit = "分别" in lead
+        own = [m for m in mentions if seg_start <= m.start and m.end <= first.start]
+        growth = bool(P.GROWTH_WORDS.search(lead)) or any(m.subject.implies_growth for m in own)
+        family = {"pp": "pct"}.get(_family(first, growth), _family(first, growth))
+        targets: list[tuple[Mention | None, Indicator | None]] = []
+        if own:
+            items = subject_items(text, seg_start, own[-1].end, mentions, ctx.tax)
+            targets = _list_targets(ctx, items, len(run), family)
+            if len(items) >= 2 or targets:
+                earlier.append(items)
+        if not targets and not own:
+            for items in reversed(earlier):
+                targets = _list_targets(ctx, items, len(run), family)
+                if targets:
+                    break
+        if not targets and not own and explicit:
+            distinct: list[Mention] = []
+            for m in mentions:
+                if m.end <= first.start and all(d.subject is not m.subject for d in distinct):
+                    distinct.append(m)
+            if len(distinct) >= len(run):
+                targets = [(m, None) for m in distinct[-len(run) :]]
+        if not targets:
+            if explicit:
+                used.update(id(q) for q in run)  # an unresolved 分别 list: no guessing
+            continue
+        zone = text[own[-1].end if own else seg_start : first.start]
+        span_start = min((m.start for m, _ in targets if m is not None), default=seg_start)
+        ctx.last_list = (targets, zone)
+        for (m, forced), q in zip(targets, run, strict=True):
+            used.add(id(q))
+            if m is not None:
+                _emit(ctx, m, q, zone, lead, min(span_start, q.start), out, forced=forced, after=run[-1].end)
+
+
 def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
     text = ctx.norm.text
     s0, s1 = ctx.sent_start, ctx.sent_end
@@ -431,6 +545,7 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     if not qs:
         return
     used: set[int] = set()
+    _align_lists(ctx, mentions, qs, out, used)
     for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
         _distribute(ctx, seg, mentions, qs, out, used)
     carry: Mention | None = None

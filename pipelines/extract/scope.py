@@ -36,6 +36,11 @@ _GENERIC_PLACE = frozenset(
 _MAX_LEAD = 16
 
 
+def is_filler(words: str) -> bool:
+    """True when ``words`` (before an indicator's name) do not narrow it (全省, 2025年, 规模以上, …)."""
+    return not _FILLER.sub("", words.strip())
+
+
 def part_subject(text: str, clause_start: int, mention_start: int, region: str | None) -> str | None:
     """The words naming a part of the region right before an indicator mention, or None (whole region).
 
