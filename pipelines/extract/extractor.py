@@ -471,10 +471,11 @@ _SEGMENT_BREAKS = "，,；;：:"
 def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list[tuple[Mention | None, Indicator | None]]:
     """The ``n`` subjects a value run of ``family`` refers to, from one subject list, or []."""
     tax, text = ctx.tax, ctx.norm.text
-    if len(items) == 1 and items[0].mention is not None and n >= 2:
-        ids = tax.ids_of_family(items[0].mention.subject, family)
-        if len(ids) == n:
-            return [(items[0].mention, tax.indicators[i]) for i in ids]
+    if len(items) == 1 and n >= 2:
+        if items[0].mention is not None:
+            ids = tax.ids_of_family(items[0].mention.subject, family)
+            if len(ids) == n:
+                return [(items[0].mention, tax.indicators[i]) for i in ids]
         parts = expand_compound(text, items[0], tax)
         if len(parts) == n:
             return [(p.mention, None) for p in parts]
@@ -484,6 +485,25 @@ def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list
     return [(i.mention, None) for i in items]
 
 
+def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: int, upto: int,
+                   n: int) -> list[tuple[Mention | None, Indicator | None]]:
+    """Subjects of the last ``n`` values stated before ``upto`` (A 1097亿元、B 269.7亿元，分别增长…).
+
+    Each earlier value belongs to the nearest mention before it with no other value in between;
+    a value without one (税费收入144.8亿元) keeps its place with no subject.
+    """
+    before = [q for q in qs if s0 <= q.start and q.end <= upto]
+    if len(before) < n:
+        return []
+    out: list[tuple[Mention | None, Indicator | None]] = []
+    for k, q in enumerate(before[-n:], start=len(before) - n):
+        floor = before[k - 1].end if k else s0
+        own = [m for m in mentions if floor <= m.start and m.end <= q.start]
+        gap = text[own[-1].end : q.start] if own else ""
+        out.append((own[-1] if own and not re.search(r"[，,；;。]", gap) else None, None))
+    return out if any(m is not None for m, _ in out) else []
+
+
 def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out: list[Fact],
                  used: set[int]) -> None:
     """Assign each run of listed values (x%、y%和z%) to the subjects of its list, in order."""
@@ -491,6 +511,7 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
     s0 = ctx.sent_start
     masked = mask_parentheses(text[s0 : ctx.sent_end])
     earlier: list[list[Item]] = []
+    earlier_targets: list[list[tuple[Mention | None, Indicator | None]]] = []
     for run in value_runs(text, [q for q in qs if id(q) not in used]):
         first = run[0]
         seg_start = s0 + max(masked.rfind(c, 0, first.start - s0) for c in _SEGMENT_BREAKS) + 1
@@ -510,13 +531,20 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
                 targets = _list_targets(ctx, items, len(run), family)
                 if targets:
                     break
+        if not targets and not own and seg_start > s0:
+            # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
+            prev_start = s0 + max(masked.rfind(c, 0, seg_start - 1 - s0) for c in _SEGMENT_BREAKS) + 1
+            prev_own = [m for m in mentions if prev_start <= m.start and m.end <= seg_start - 1]
+            if prev_own:
+                items = subject_items(text, prev_start, prev_own[-1].end, mentions, ctx.tax)
+                targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
+        if not targets and not own:
+            for prev in reversed(earlier_targets):
+                if len(prev) == len(run):
+                    targets = [(m, None if f is None else _twin(ctx.tax, f, family)) for m, f in prev]
+                    break
         if not targets and not own and explicit:
-            distinct: list[Mention] = []
-            for m in mentions:
-                if m.end <= first.start and all(d.subject is not m.subject for d in distinct):
-                    distinct.append(m)
-            if len(distinct) >= len(run):
-                targets = [(m, None) for m in distinct[-len(run) :]]
+            targets = _value_bearers(text, mentions, qs, s0, first.start, len(run))
         if not targets:
             if explicit:
                 used.update(id(q) for q in run)  # an unresolved 分别 list: no guessing
@@ -524,6 +552,7 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
         zone = text[own[-1].end if own else seg_start : first.start]
         span_start = min((m.start for m, _ in targets if m is not None), default=seg_start)
         ctx.last_list = (targets, zone)
+        earlier_targets.append(targets)
         for (m, forced), q in zip(targets, run, strict=True):
             used.add(id(q))
             if m is not None:

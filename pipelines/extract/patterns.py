@@ -26,7 +26,7 @@ FROM_BEFORE = re.compile(r"(?:从|由)(?:((?:19|20)\d\d)年(?:的|底|末)?)?$")
 TO_AFTER = re.compile(r"^(?:左右|以上)?(?:的基础上)?(?:增长|增加|提高|提升|上升|扩大|下降|降低|缩小|减少|增|降|发展)?(?:到|至)")
 DECLINE_WORDS = re.compile(r"下降|降低|减少|回落|下跌|降幅|缩小|收窄")
 AVERAGE_WORDS = re.compile(r"年均|年平均|平均每年")
-CUMULATIVE_BASE = re.compile(r"比(?:19|20)\d\d年")
+CUMULATIVE_BASE = re.compile(r"(?:比|较|与)(?:19|20)\d\d年(?:相比)?")
 CUMULATIVE_WORDS = re.compile(r"累计|累积|五年共|五年来共|合计")
 INCREMENT_WORDS = re.compile(
     r"新增|净增|新认定|新培育|新引进|获批|新设|新建成|新开通|新上市|新登记|增加了|(?:比|较)(?:上年|去年|上年度)(?:增加|多|净增)"
