@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
 from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
+from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import december_session, looks_back, target_cue
@@ -313,44 +314,26 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
             mode = "actual"
             period = ctx.report_year - 1 if ctx.report_year else None
     kind = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}[mode]
-    if q.unit == ":1":
-        measure = "ratio"
-    elif family == "pp":
-        measure = "change_pp"
-    elif family == "growth":
-        measure = "growth_rate"
-    elif family == "pct":
-        measure = ind.measure if ind.family == "pct" else "growth_rate"
-    else:
-        local = zone + (text[m.end : m.end + 3] if pre_subject else "")
-        seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
-        before_subject = "" if carried else text[max(ctx.sent_start, seg_start + 1) : m.start]
-        if P.STOCK_WORDS.search(zone):
-            measure = ind.measure if ind.measure in ("level", "count") else "level"
-        elif P.INCREMENT_WORDS.search(local) or P.INCREMENT_WORDS.search(before_subject) or (
-            pre_subject and P.INCREMENT_AFTER.match(text[m.end : m.end + 4])
-        ):
-            measure = "increment"
-        elif P.CHANGE_BEFORE.search(zone) and not carried_from_level(zone):
-            measure = "increment"
-        elif ind.measure in ("level", "count"):
-            measure = ind.measure
-        else:
-            measure = "level"
-    if kind == "actual" and measure in ("growth_rate",):
-        if P.AVERAGE_WORDS.search(zone) or (m.subject.implies_growth and P.AVERAGE_WORDS.search(m.subject.text)):
-            measure = "avg_growth_rate"
-        elif P.CUMULATIVE_BASE.search(zone) or (mode == "review5" and P.CUMULATIVE_WORDS.search(zone)):
-            measure = "cumulative_growth_rate"
-        elif mode == "review5" and ctx.report_year and f"{ctx.report_year - 1}年" not in sent_before and (
-            P.REVIEW5_SENT.search(text[ctx.para.start : q.start])
-        ):
-            measure = "cumulative_growth_rate"  # 这五年…达到1.5万亿元、增长19.8%: growth over the five years
-    past_plan = mode == "review5" or bool(P.PAST_PLAN_PERIOD.search(sent_before))
-    if kind == "actual" and past_plan and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
-        zone + text[max(ctx.sent_start, m.start - 4) : m.start]
-    ):
-        measure = "cumulative_level"
+    seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
+    words = MeasureWords(
+        zone=zone,
+        before_subject=text[max(ctx.sent_start, seg_start + 1) : m.start],
+        after_subject=text[m.end : m.end + 4] if pre_subject else "",
+        carried=carried,
+    )
+    measure = one_year_measure(family, q.unit, ind.measure, ind.family, words)
+    last_year = f"{ctx.report_year - 1}年" in sent_before if ctx.report_year else False
+    span = span_measure(
+        measure, kind, indicator_id=ind.indicator_id, words=words,
+        subject_text=m.subject.text if m.subject.implies_growth else "",
+        review5=mode == "review5", past_plan=bool(P.PAST_PLAN_PERIOD.search(sent_before)),
+        review_sentence=mode == "review5" and not last_year and bool(
+            P.REVIEW5_SENT.search(text[ctx.para.start : q.start])),
+        names_last_year=last_year,
+    )
+    if span is None:
+        return False
+    measure = span
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
     fm = P.FROM_BEFORE.search(zone)
     if fm and P.TO_AFTER.match(text[q.end if after is None else after :]):
