@@ -20,11 +20,13 @@ CONTINUATION = re.compile(
     r"达到|达|迈上|突破|超过|超|为|完成|实现|年均|力争|争取|确保|保持|控制在|稳定在|预计|约|近|规模达|总规模)"
 )
 
-GROWTH_WORDS = re.compile(r"增速|增幅|涨幅|降幅|(?:增长|上涨|上升|下降|降低|减少|回落|回升|下跌|增加|提高|提升)(?![到至为])")
+GROWTH_WORDS = re.compile(
+    r"增速|增幅|涨幅|降幅|负增长|(?:增长|上涨|上升|下降|微降|降低|减少|回落|回升|下跌|下滑|萎缩|增加|提高|提升)(?![到至为])"
+)
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上升|减少|下降|降低|缩小|扩大)(?:了)?$")
 FROM_BEFORE = re.compile(r"(?:从|由)(?:((?:19|20)\d\d)年(?:的|底|末)?)?$")
 TO_AFTER = re.compile(r"^(?:左右|以上)?(?:的基础上)?(?:增长|增加|提高|提升|上升|扩大|下降|降低|缩小|减少|增|降|发展)?(?:到|至)")
-DECLINE_WORDS = re.compile(r"下降|降低|减少|回落|下跌|降幅|缩小|收窄")
+DECLINE_WORDS = re.compile(r"下降|微降|降低|减少|回落|下跌|下滑|萎缩|降幅|缩小|收窄|负增长")
 AVERAGE_WORDS = re.compile(r"年均|年平均|平均每年")
 CUMULATIVE_BASE = re.compile(r"(?:比|较|与)(?:19|20)\d\d年(?:相比)?")
 CUMULATIVE_WORDS = re.compile(r"累计|累积|五年共|五年来共|合计")

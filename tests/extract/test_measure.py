@@ -78,3 +78,20 @@ def test_five_year_review_in_a_report() -> None:
         ("market_entities", "cumulative_level", 2025, 231),
         ("affordable_housing_units", "cumulative_level", 2025, 36),
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("固定资产投资下降2.1%", -2.1),
+        ("固定资产投资微降0.3%", -0.3),
+        ("外贸进出口总额负增长4.2%", -4.2),
+        ("规模以上工业增加值回落1.5%", -1.5),
+        ("社会消费品零售总额增长4.8%", 4.8),
+        ("规模以上工业增加值与上年持平", 0.0),
+        ("单位地区生产总值能耗下降3%", 3.0),  # a reduction indicator stores the decline as positive
+    ],
+)
+def test_signs_of_change(sentence: str, value: float) -> None:
+    facts = [f for f in facts_of("一、2025年工作回顾\n" + sentence + "。\n", 2026) if f.unit == "%"]
+    assert [f.value for f in facts] == [value], facts
