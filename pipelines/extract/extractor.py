@@ -93,7 +93,9 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
     if P.VS_OUTSIDE.search(zone):
         return True
     if P.MILESTONE_AFTER.match(after) or P.MILESTONE_AFTER.match(after_q):
-        return True
+        passed = "大关" in after[:6] and P.PASSED_MARK.search(text[max(0, q.start - 3) : q.start])
+        if not passed:
+            return True
     if P.MILESTONE_VERB.search(zone) and P.MILESTONE_LATER.match(text, q.end):
         return True  # 经济总量连跨5万亿元、6万亿元两个台阶
     if q.unit == "个" and (P.COUNT_THEN_SCALE.match(after) or P.MONTH_AFTER.match(after)):
@@ -449,6 +451,7 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
 
 
 _SEGMENT_BREAKS = "，,；;：:"
+_PARENTHETICAL = re.compile(r"[（(][^（()）]{0,8}[)）]")  # 比上年(下同)增长
 
 
 def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list[tuple[Mention | None, Indicator | None]]:
@@ -483,7 +486,8 @@ def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: i
         floor = before[k - 1].end if k else s0
         own = [m for m in mentions if floor <= m.start and m.end <= q.start]
         gap = text[own[-1].end : q.start] if own else ""
-        out.append((own[-1] if own and not re.search(r"[，,；;。]", gap) else None, None))
+        bears = own and not re.search(r"[，,；;。]", gap) and dimension(q.unit) is not None  # not 93万辆
+        out.append((own[-1] if bears else None, None))
     return out if any(m is not None for m, _ in out) else []
 
 
@@ -574,7 +578,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
             pre_subject = False
             if subj is None:
                 lead = text[c0 : q.start]
-                if carry is not None and P.CONTINUATION.match(lead) and not any(m.start < q.start for m in c_mentions):
+                if carry is not None and P.CONTINUATION.match(_PARENTHETICAL.sub("", lead)) and not any(
+                        m.start < q.start for m in c_mentions):
                     subj = carry
                 else:
                     after = [m for m in c_mentions if m.start >= q.end and m.start - q.end <= 1]

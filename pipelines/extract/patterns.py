@@ -14,7 +14,8 @@ SEGMENT_SPLIT = re.compile(r"[，,]|:(?!\d)")
 
 # a clause without its own subject continues the previous subject when it starts like this
 CONTINUATION = re.compile(
-    r"^(?:(?:19|20)\d\d年(?:底|末)?|[五十两三四六]年)?(?:其中|全年|同比|比上年|较上年|比去年|分别|总体|整体|并|且|再)?"
+    r"^(?:(?:19|20)\d\d年(?:底|末)?|[五十两三四六]年)?"
+    r"(?:其中|全年|同比|比上年|较上年|比去年|(?:比|较)(?:19|20)\d\d年|分别|总体|整体|并|且|再)?"
     r"(?:按)?(?:实际|名义|同口径|可比口径|现价|可比价格?)?"
     r"(?:增长|下降|降低|提高|提升|增加|减少|上涨|上升|回落|增速|增幅|涨幅|降幅|总量|总额|规模|总数|总计|累计|"
     r"达到|达|迈上|突破|超过|超|为|完成|实现|年均|力争|争取|确保|保持|控制在|稳定在|预计|约|近|规模达|总规模)"
@@ -53,13 +54,15 @@ VS_OUTSIDE = re.compile(
 RANK_AFTER = re.compile(r"^(?:位|名|强|个?百分位|年|月|日|号|期|届|次|批)")
 RANK_BEFORE = re.compile(r"(?:第|前|排名|居|位居|跃居|位列)$")
 MILESTONE_AFTER = re.compile(r"^(?:个)?(?:[万千百]亿|万)?(?:元|美元)?(?:台阶|级|大关|关口|档次)")
+# 突破1500亿元大关 states a lower bound of the level (over); 迈上…台阶 is a milestone
+PASSED_MARK = re.compile(r"(?:突破|超过|超)$")
 COUNT_THEN_SCALE = re.compile(r"^(?:万亿|千亿|百亿|亿|万)")
 THRESHOLD_AFTER = re.compile(
     r"^(?:以上|以下|及以上)?(?:的)?(?:项目|企业|工业|产业|城市|县|园区|集群|重大|规模|产品|品牌|商品|市场|大项目|级)"
 )
 MONTH_AFTER = re.compile(r"^(?:月|方面|领域|百分点|小时|工作日|季度|星期|周|多月)")
 AGE_BAND = re.compile(r"^(?:以下|以上|及以上|至\d+岁)(?![，,、；。]|$)")
-YEAR_PREFIX = re.compile(r"^((?:19|20)\d\d)年")
+YEAR_PREFIX = re.compile(r"^(?:(?:据介绍|报告(?:提出|指出|显示)|其中|同时)[,，:：]?)?((?:19|20)\d\d)年")
 UNTIL_YEAR = re.compile(r"到((?:19|20)\d\d)年|((?:19|20)\d\d)年(?:前|末|底)?(?:要|将|力争|达到)")
 PER_MONTH_BEFORE = re.compile(r"每月$")
 

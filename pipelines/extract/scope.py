@@ -34,6 +34,7 @@ _GENERIC_PLACE = frozenset(
     "市 区 县 州 盟 旗 全市 全区 全县 全州 我市 我区 我县 本市 本区 本县 城区 地区 辖区 市区 城市 区域 各市 各县".split()
 )
 _MAX_LEAD = 16
+_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|省|市|区|县|州|盟|旗)$")
 
 
 def is_filler(words: str) -> bool:
@@ -63,7 +64,10 @@ def part_subject(text: str, clause_start: int, mention_start: int, region: str |
     m = _PLACE.search(lead)
     if m:
         place = _FILLER.sub("", m.group(1))
+        own_name = _SUFFIX.sub("", region) if region else None
         if not place or place in _GENERIC_PLACE or (region and (place == region or region.startswith(place))):
             return None
+        if own_name and len(own_name) >= 2 and place.endswith(own_name):
+            return None  # 来源于惠州的财税总收入: the region's own name without its suffix
         return place
     return None

@@ -44,3 +44,10 @@ def test_parts_get_a_subject_and_the_whole_region_keeps_none() -> None:
     assert whole == [("gdp_growth", 5.5)]
     assert parts == [("gdp", 3.8, "武汉都市圈"), ("gdp", 500, "县域经济")]
     assert not any(f.is_headline for f in facts if f.subject)
+
+
+def test_the_regions_own_name_without_its_suffix_is_not_a_part() -> None:
+    text = "。来源于惠州的财税总收入737.1亿元"  # 惠州 2012: 惠州 is 惠州市 itself
+    assert part_subject(text, 1, text.index("财税总收入"), "惠州市") is None
+    text = "。杭州都市圈经济总量达到3万亿元"
+    assert part_subject(text, 1, text.index("经济总量"), "浙江省") == "杭州都市圈"
