@@ -17,6 +17,7 @@ from tests.extract.helpers import facts_of
         ("2014年东莞全年GDP增长目标为9%", 2014, True),  # 东莞 2014 news
         ("全面完成了年初确定的主要预期目标,", 2024, False),  # a look back
         ("将2013年GDP增长目标为7%", 2014, False),  # an earlier year's target
+        ("—主要目标—地区生产总值增长7%以上", 2021, True),  # 西安 2021 page: a banner heading
         ("地区生产总值增长5.5%", 2026, False),
     ],
 )
