@@ -10,12 +10,12 @@ subject, a ``N家<subject>`` count, or a ``分别`` list) -> kind / period / mea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
 from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
-from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure
+from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure, stated_as_flow
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import december_session, looks_back, target_cue
@@ -50,6 +50,7 @@ class _Context:
     sent_start: int
     sent_end: int
     last_list: tuple | None = None
+    stated: dict[int, str] = field(default_factory=dict)  # fact id -> "stock" (累计达到) | "flow" (建成, 筹措)
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -299,8 +300,8 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     ind = forced or _pick(ctx.tax, m, family, q)
     if ind is None:
         return False
-    if family == "growth" and P.DURATION_ZONE.search(zone):
-        return False  # 经济增长连续四年达到或略高于10%: a multi-year bound, not a year's rate
+    if P.DURATION_ZONE.search(zone) and (family == "growth" or q.post_qualifier in ("at_least", "at_most")):
+        return False  # 连续9年稳定在1300亿斤以上: a bound held over several years, not one year's figure
     if q.flat and ind.family != "growth":
         return False  # 持平 is a zero change of a rate, not a level
     if not _plausible_reading(text, m, q, zone, ind, family):
@@ -324,6 +325,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         carried=carried,
     )
     measure = one_year_measure(family, q.unit, ind.measure, ind.family, words)
+    stated_as = "stock" if P.STOCK_WORDS.search(zone) else "flow" if stated_as_flow(words) else None
     last_year = f"{ctx.report_year - 1}年" in sent_before if ctx.report_year else False
     span = span_measure(
         measure, kind, indicator_id=ind.indicator_id, words=words,
@@ -341,8 +343,12 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     if fm and P.TO_AFTER.match(text[q.end if after is None else after :]):
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
         kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
+        if fm.group(3):
+            return False  # 从上半年5.5%降到5.3%: a part of the year is not a base year
         if fm.group(1):
             period = int(fm.group(1))
+        elif fm.group(2) and ctx.report_year is not None:
+            period = ctx.report_year - 2  # 由上年729万人增加到732万人
         elif ctx.report_year is not None:
             period = ctx.report_year - (6 if mode == "review5" else 2 if mode == "actual" else 1)
         if measure == "increment":
@@ -355,6 +361,8 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     span_end = m.end if pre_subject else None
     subject = _subject(text, m, ctx.sent_start, ctx.region)
     out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end, subject))
+    if stated_as:
+        ctx.stated[id(out[-1])] = stated_as
     return True
 
 
@@ -451,6 +459,23 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
 
 
 _SEGMENT_BREAKS = "，,；;：:"
+_RESTATED_BASIS = re.compile(r"[（(](?:按)?(?:同口径|可比口径|剔除[^）)]{0,12})[^）)]{0,6}$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _continues(lead: str) -> bool:
+    """True when a clause without a subject goes on about the previous one (，增长5%; 、达到120亿元).
+
+    ``争取中央预算内投资150亿元`` starts like a continuation (争取) but names a new thing: more than
+    three characters between the cue and the number end the previous subject.
+    """
+    m = P.CONTINUATION.match(lead)
+    if not m:
+        return False
+    rest = lead[m.end() :]
+    while rest and (more := P.CONTINUATION.match(rest)) and more.end():
+        rest = rest[more.end() :]  # 预计同比增长: cue after cue
+    return len(_CJK_RUN.findall(rest)) <= 3
 _PARENTHETICAL = re.compile(r"[（(][^（()）]{0,8}[)）]")  # 比上年(下同)增长
 
 
@@ -555,6 +580,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
         q = replace(q, start=q.start + s0, end=q.end + s0)
         if any(m.start < q.end and q.start < m.end for m in mentions):
             continue
+        if _RESTATED_BASIS.search(text, max(s0, q.start - 8), q.start):
+            continue  # 增长1.7%（同口径增长2.5%以上）: the same figure on another basis
         if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
             q = replace(q, unit="元/月")
         qs.append(q)
@@ -578,12 +605,13 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
             pre_subject = False
             if subj is None:
                 lead = text[c0 : q.start]
-                if carry is not None and P.CONTINUATION.match(_PARENTHETICAL.sub("", lead)) and not any(
+                if carry is not None and _continues(_PARENTHETICAL.sub("", lead)) and not any(
                         m.start < q.start for m in c_mentions):
                     subj = carry
                 else:
                     after = [m for m in c_mentions if m.start >= q.end and m.start - q.end <= 1]
-                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家"):
+                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家") and not (
+                            text[max(c0, q.start - 1) : q.start] in ("为", "给", "向", "对")):
                         subj = after[0]
                         pre_subject = True
             if subj is None:
@@ -710,6 +738,21 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
     return facts
 
 
+def _flows_beside_stocks(facts: list[Fact], stated: dict[int, str]) -> list[Fact]:
+    """``建成高标准农田8.9万亩、累计达到120.5万亩``: beside a stock, the other value is the year's increment."""
+    out = list(facts)
+    groups: dict[tuple, list[int]] = {}
+    for i, f in enumerate(out):
+        if f.measure in ("level", "count"):
+            groups.setdefault((f.indicator_id, f.kind, f.period_year, f.subject), []).append(i)
+    for idx in groups.values():
+        if any(stated.get(id(out[i])) == "stock" for i in idx):
+            for i in idx:
+                if stated.get(id(out[i])) == "flow":
+                    out[i] = replace(out[i], measure="increment")
+    return out
+
+
 def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int | None, para: Paragraph,
                  mode: str, region: str | None, region_level: str | None, s0: int, s1: int, out: list[Fact]) -> None:
     """Facts of the sentence (or part of a sentence) ``s0:s1`` written in ``mode``."""
@@ -723,7 +766,9 @@ def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int 
         return
     mode, period = _sentence_mode(mode, nt[s0:s1], ry, plan_end)
     ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
+    first = len(out)
     _sentence_facts(ctx, mentions, out)
+    out[first:] = _flows_beside_stocks(out[first:], ctx.stated)
 
 
 def _with_quote(f: Fact, text: str) -> Fact:

@@ -122,7 +122,8 @@ def expand_compound(text: str, item: Item, tax: Taxonomy) -> list[Item]:
         out = []
         for part in parts:
             cand = name[:i] + part + name[i + len(head) :]
-            found = tax.find_mentions(cand)
+            # the subject must take in the part (城镇低保标准 is not a subject when only 低保标准 is)
+            found = [m for m in tax.find_mentions(cand) if m.start <= i < m.end]
             best = max(found, key=lambda m: m.end - m.start) if found else None
             if best is None or best.end - best.start < 4:
                 return []

@@ -36,6 +36,12 @@ class MeasureWords:
     carried: bool = False  # the subject was carried from an earlier clause
 
 
+def stated_as_flow(words: MeasureWords) -> bool:
+    """True when the value is an amount done or added (建成, 筹措, 新建 …) rather than a level reached."""
+    before = "" if words.carried else words.before_subject
+    return bool(_FLOW_VERB.search(before[-6:] + words.zone)) and not _STOCK_VERB.search(words.zone)
+
+
 def one_year_measure(family: str, unit: str, ind_measure: str, ind_family: str, words: MeasureWords) -> str:
     """The measure of one value before multi-year rules: ratio, change_pp, growth_rate, share, level …"""
     if unit == ":1":
@@ -79,15 +85,16 @@ def span_measure(measure: str, kind: str, *, indicator_id: str, words: MeasureWo
         return measure
     if kind != "actual" or measure not in ("level", "count", "increment"):
         return measure
-    around = words.before_subject[-4:] + zone
+    before = "" if words.carried else words.before_subject
+    around = before[-4:] + zone
     if (review5 or past_plan) and P.CUMULATIVE_WORDS.search(around):
         return "cumulative_level"
+    if _PER_YEAR.search(zone) or _PER_YEAR.search(before[-4:]):
+        return None  # 每年超过90万人: a yearly average of a level has no measure
     if not review5 or names_last_year:
         return measure
-    if _PER_YEAR.search(zone) or _PER_YEAR.search(words.before_subject[-3:]):
-        return None  # 每年超过90万人: a yearly average of a level has no measure
     stock = bool(_STOCK_VERB.search(zone)) and not P.INCREMENT_WORDS.search(around)
     if measure == "increment" or (not stock and (indicator_id in FLOW_INDICATORS
-                                                 or _FLOW_VERB.search(words.before_subject[-6:] + zone))):
+                                                 or _FLOW_VERB.search(before[-6:] + zone))):
         return "cumulative_level"
     return measure

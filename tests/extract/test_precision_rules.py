@@ -1,0 +1,60 @@
+"""Readings an economist would not sign, from real sentences of the 2026 provincial reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extract.helpers import facts_of
+
+REVIEW = "一、2025年工作回顾\n"
+
+
+def _whole(sentence: str, year: int = 2026) -> list[tuple]:
+    return sorted((f.indicator_id, f.measure, f.value) for f in facts_of(REVIEW + sentence + "\n", year)
+                  if f.subject is None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 福建: a new thing after 争取 is not the previous subject
+        ("自审自发地方政府专项债券1542亿元，争取中央预算内投资150亿元。", [("local_gov_special_bonds", "level", 1542)]),
+        # 辽宁: same with 降低
+        ("新增减税降费59.3亿元，降低交通物流成本65亿元。", [("tax_fee_reduction", "level", 59.3)]),
+        # 河南 / 江西 / 青海: a floor held for years is not the year's level
+        ("粮食总产量连续9年稳定在1300亿斤以上。", []),
+        # 南京: a share held at 100% for five years is still this year's 100%
+        ("42个国省考断面水质优良比例连续5年保持100%。", [("surface_water_good_ratio", "share", 100)]),
+        # 广西: half a year is not a base year
+        ("年末城镇调查失业率从上半年5.5%降到5.3%。", [("surveyed_unemployment_rate", "ratio", 5.3)]),
+        # 湖南: the same figure on another basis, in parentheses
+        ("地方一般公共预算收入达3507.6亿元、增长1.7%（同口径增长2.5%以上）。",
+         [("general_budget_revenue", "level", 3507.6), ("general_budget_revenue_growth", "growth_rate", 1.7)]),
+        # 上海: a year's construction beside the running total is the increment
+        ("建成高标准农田8.9万亩、累计达到120.5万亩。",
+         [("high_standard_farmland", "increment", 8.9), ("high_standard_farmland", "level", 120.5)]),
+        # 贵州: a yearly average of a level has no measure
+        ("实施稳岗计划，每年城镇新增就业60万人以上。", []),
+        # 北京: beneficiaries of a programme are not renovated communities
+        ("为380个老旧小区加装电梯。", []),
+    ],
+)
+def test_precision_rules(sentence: str, expected: list[tuple]) -> None:
+    assert _whole(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "subject"),
+    [
+        ("“新三样”产品出口增长17.4%。", 17.4, "“新三样”产品"),  # 上海
+        ("非烟非能工业增加值增长8.1%。", 8.1, "非烟非能"),  # 云南
+        ("“一带一路”国家进出口增长14.7%。", 14.7, "“一带一路”国家"),  # 新疆
+        ("退役军人、残疾人新增就业均超7.3万人。", 7.3, "残疾人"),  # 云南
+        ("地表水考核断面水质优良比例99.1%，近岸海域水质优良比例94.9%。", 94.9, None),  # 广西: not carried over
+        ("软件和信息技术服务业增加值增长9.6%。", 9.6, "软件和信息技术"),  # 浙江
+    ],
+)
+def test_parts_never_reach_the_whole_region(sentence: str, value: float, subject: str | None) -> None:
+    facts = [f for f in facts_of(REVIEW + sentence + "\n", 2026) if f.value == value]
+    assert all(f.subject is not None for f in facts), facts
+    assert {f.subject for f in facts} == ({subject} if subject else set())
