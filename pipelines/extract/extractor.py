@@ -610,8 +610,7 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                     subj = carry
                 else:
                     after = [m for m in c_mentions if m.start >= q.end and m.start - q.end <= 1]
-                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家") and not (
-                            text[max(c0, q.start - 1) : q.start] in ("为", "给", "向", "对")):
+                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家") and text[max(c0, q.start - 1) : q.start] not in ("为", "给", "向", "对"):
                         subj = after[0]
                         pre_subject = True
             if subj is None:
