@@ -200,7 +200,7 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
         if not is_top and _SHORT_HEADING.match(line):
             is_top = True  # "展望2018年", "— 主要目标 —" in a news rewrite
         if is_top:
-            section_mode = _heading_mode(line, report_year, section_mode)
+            section_mode = _heading_mode(line, report_year, mode)
             mode = section_mode
             top_label, sub_label = line[:40], None
             headline_next = highlight_run = False
