@@ -18,7 +18,15 @@ from pipelines.extract.lists import Item, expand_compound, mask_parentheses, sub
 from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure, stated_as_flow
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
-from pipelines.extract.period import december_session, looks_back, target_cue
+from pipelines.extract.period import (
+    KIND_OF_MODE,
+    NOT_A_BASE,
+    december_session,
+    expected_result,
+    from_base,
+    looks_back,
+    target_cue,
+)
 from pipelines.extract.scope import part_subject
 from pipelines.extract.sections import (
     Paragraph,
@@ -308,15 +316,9 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         return False
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
-    mode, period = ctx.mode, ctx.period
     sent_before = text[ctx.sent_start : q.start]
-    expected = False
-    if P.EXPECTED.search(sent_before) and (mode in ("actual", "review5") or "今年" not in sent_before):
-        expected = True
-        if mode not in ("actual", "review5"):
-            mode = "actual"
-            period = ctx.report_year - 1 if ctx.report_year else None
-    kind = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}[mode]
+    mode, period, expected = expected_result(ctx.mode, ctx.period, ctx.report_year, sent_before)
+    kind = KIND_OF_MODE[mode]
     seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
     words = MeasureWords(
         zone=zone,
@@ -339,18 +341,13 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         return False
     measure = span
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
-    fm = P.FROM_BEFORE.search(zone)
-    if fm and P.TO_AFTER.match(text[q.end if after is None else after :]):
+    base = from_base(zone, text[q.end if after is None else after :], mode, ctx.report_year)
+    if base is not None:
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
-        kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
-        if fm.group(3):
-            return False  # 从上半年5.5%降到5.3%: a part of the year is not a base year
-        if fm.group(1):
-            period = int(fm.group(1))
-        elif fm.group(2) and ctx.report_year is not None:
-            period = ctx.report_year - 2  # 由上年729万人增加到732万人
-        elif ctx.report_year is not None:
-            period = ctx.report_year - (6 if mode == "review5" else 2 if mode == "actual" else 1)
+        if base == NOT_A_BASE:
+            return False
+        kind, period = "actual", base
+        qualifier = "exact" if qualifier not in ("about", "over", "at_least") else qualifier
         if measure == "increment":
             measure = ind.measure if ind.measure in ("level", "count") else "level"
     negate = (

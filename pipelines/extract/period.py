@@ -14,6 +14,11 @@ from __future__ import annotations
 
 import re
 
+from pipelines.extract import patterns as P
+
+KIND_OF_MODE = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}
+NOT_A_BASE = -1  # from_base(): a from-value that is not a year's figure (从上半年5.5%降到5.3%)
+
 # "主要预期目标是", "预期目标,", "今年的预期目标是", "增长目标为", "主要目标:"
 _TARGET_CUE = re.compile(
     r"(?:主要)?预期目标(?:建议)?(?:是|为|:|：|,|，|如下|$)|主要(?:发展)?目标(?:是|为|:|：|,|，|[—\-]+)|增长目标(?:是|为)"
@@ -60,3 +65,39 @@ def december_session(text: str, report_year: int | None) -> bool:
         return False
     m = _SESSION_DATE.search(text[:_HEAD_CHARS])
     return bool(m and int(m.group(1)) == report_year and int(m.group(2)) == 12)
+
+
+def expected_result(mode: str, period: int | None, report_year: int | None, sentence_before: str,
+                    ) -> tuple[str, int | None, bool]:
+    """(mode, period, expected) once 预计 is read: an estimate is a result for the year before the session.
+
+    预计 before the value makes it ``expected``; in a target paragraph it turns the value into last
+    year's estimated result, unless the sentence speaks of 今年 (预计今年…: a forecast, still a target).
+    """
+    if not P.EXPECTED.search(sentence_before):
+        return mode, period, False
+    if mode in ("actual", "review5"):
+        return mode, period, True
+    if "今年" in sentence_before:
+        return mode, period, False
+    return "actual", (report_year - 1 if report_year else None), True
+
+
+def from_base(zone: str, after_value: str, mode: str, report_year: int | None) -> int | None:
+    """The base year of the first value of 从A增加到B, :data:`NOT_A_BASE`, or None when not a from-value.
+
+    从2020年的A → 2020; 由上年A → the year before last; 从上半年A → not a base; without a year, the
+    year before the period the paragraph speaks of (a five-year review: its first year's predecessor).
+    """
+    fm = P.FROM_BEFORE.search(zone)
+    if not fm or not P.TO_AFTER.match(after_value):
+        return None
+    if fm.group(3):
+        return NOT_A_BASE
+    if fm.group(1):
+        return int(fm.group(1))
+    if report_year is None:
+        return None
+    if fm.group(2):
+        return report_year - 2
+    return report_year - (6 if mode == "review5" else 2 if mode == "actual" else 1)

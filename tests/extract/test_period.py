@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract.period import december_session, looks_back, target_cue
+from pipelines.extract.period import (
+    NOT_A_BASE,
+    december_session,
+    expected_result,
+    from_base,
+    looks_back,
+    target_cue,
+)
 from tests.extract.helpers import facts_of
 
 
@@ -84,3 +91,32 @@ def test_short_headings_of_a_news_rewrite() -> None:
         ("gdp_growth", "target", 2018, 9),
         ("industrial_va_growth", "target", 2018, 12),
     }
+
+
+@pytest.mark.parametrize(
+    ("mode", "before", "expected"),
+    [
+        ("actual", "预计全年实现生产总值", ("actual", 2025, True)),
+        ("target", "预计全年实现生产总值", ("actual", 2025, True)),  # an estimate inside a target paragraph
+        ("target", "预计今年财政收入", ("target", 2026, False)),  # a forecast for this year stays a target
+        ("target", "地区生产总值增长", ("target", 2026, False)),
+    ],
+)
+def test_expected_result(mode: str, before: str, expected: tuple) -> None:
+    period = 2025 if mode == "actual" else 2026
+    assert expected_result(mode, period, 2026, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "after", "mode", "base"),
+    [
+        ("从2015年的", "增加到6870亿元", "actual", 2015),  # 温州 2021 style
+        ("由", "提升至73.4%", "review5", 2020),  # 河北 2026: a five-year review starts from 2020
+        ("由上年", "增加到732万人", "actual", 2024),  # 宁夏 2026
+        ("从上半年", "降到5.3%", "actual", NOT_A_BASE),  # 广西 2026
+        ("从", "跃升到38家", "review5", 2020),  # 浙江 2026
+        ("达到", "", "actual", None),
+    ],
+)
+def test_from_base(zone: str, after: str, mode: str, base: int | None) -> None:
+    assert from_base(zone, after, mode, 2026) == base
