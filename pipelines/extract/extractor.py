@@ -279,8 +279,8 @@ def _plausible_reading(text: str, m: Mention, q: Quantity, zone: str, ind: Indic
         return False
     if q.unit in ("%", "‰") and _COMPLETION.search(zone) and not P.GROWTH_WORDS.search(zone):
         return False
-    if text.startswith(("产出", "每平方公里", "地均"), m.end):
-        return False
+    if text.startswith(("产出", "每平方公里", "地均", "万人拥有", "每万人", "人均", "户均"), m.end):
+        return False  # GDP产出, 5G基站万人拥有量: a rate per unit of something else
     if family == "growth" and ind.measure == "count" and _ATTRIBUTE.match(zone):
         return False
     return True
@@ -599,6 +599,10 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 continue
             own = [m for m in c_mentions if m.end <= q.start]
             subj: Mention | None = own[-1] if own else None
+            if len(own) >= 2 and text[own[-2].end : own[-1].start] in ("和", "与", "及") and (
+                    dimension(q.unit) in _AMOUNT_DIMS):
+                prev_q_end = q.end
+                continue  # 利用外资和对外直接投资38亿美元: one sum of two indicators
             pre_subject = False
             if subj is None:
                 lead = text[c0 : q.start]

@@ -61,7 +61,7 @@ def one_year_measure(family: str, unit: str, ind_measure: str, ind_family: str, 
         return "increment"
     if P.CHANGE_BEFORE.search(zone) and not re.search(r"[达到为至]$", zone):
         return "increment"
-    return ind_measure if ind_measure in ("level", "count") else "level"
+    return ind_measure if ind_measure in ("level", "count", "ratio") else "level"
 
 
 def span_measure(measure: str, kind: str, *, indicator_id: str, words: MeasureWords, subject_text: str,

@@ -58,3 +58,20 @@ def test_parts_never_reach_the_whole_region(sentence: str, value: float, subject
     facts = [f for f in facts_of(REVIEW + sentence + "\n", 2026) if f.value == value]
     assert all(f.subject is not None for f in facts), facts
     assert {f.subject for f in facts} == ({subject} if subject else set())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # indicators added to dim_indicator from the 2026 provincial reports (not in shared/taxonomy)
+        ("建成5G基站20.6万个、网络实现城区全覆盖。", [("base_stations_5g", "count", 20.6)]),
+        ("每千人口托位数达4.6个。", [("childcare_places_per_1000", "ratio", 4.6)]),
+        ("非金融类对外直接投资601亿美元。", [("outward_direct_investment", "level", 601)]),
+        ("对外直接投资增长4.3%。", [("outward_direct_investment_growth", "growth_rate", 4.3)]),
+        # a rate per head of the thing counted, and one sum of two indicators, are neither indicator
+        ("5G基站万人拥有量33.7座。", []),
+        ("利用外资和对外直接投资38亿美元。", []),
+    ],
+)
+def test_indicators_added_from_real_reports(sentence: str, expected: list[tuple]) -> None:
+    assert _whole(sentence) == expected
