@@ -27,6 +27,9 @@ from tests.extract.helpers import facts_of
         ("外贸出口1.97亿美元", "出口", "鄂州市", None),
         ("城乡居民人均可支配收入增长5%", "人均可支配收入", "北京市", None),
         ("实现规模以上工业增加值增长6%", "工业增加值", "南京市", None),
+        # the official air-quality series are measured over the monitored cities: still the whole region
+        ("国考城市PM2.5浓度下降18.3%", "PM2.5浓度", "湖北省", None),
+        ("地级及以上城市细颗粒物平均浓度下降2.7%", "细颗粒物", "国务院", None),
     ],
 )
 def test_part_subject(clause: str, mention: str, region: str, subject: str | None) -> None:
