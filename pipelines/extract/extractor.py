@@ -27,7 +27,7 @@ from pipelines.extract.period import (
     looks_back,
     target_cue,
 )
-from pipelines.extract.scope import part_subject
+from pipelines.extract.scope import COMPONENT_SUBJECTS, INDICATOR_PARTS, part_subject
 from pipelines.extract.sections import (
     Paragraph,
     infer_report_year,
@@ -36,7 +36,7 @@ from pipelines.extract.sections import (
     split_paragraphs,
 )
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
-from pipelines.extract.units import convert, dimension
+from pipelines.extract.units import convert, dimension, known_unit
 
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
 _AMOUNT_DIMS = frozenset({"yuan", "usd"})
@@ -122,8 +122,14 @@ def _blocked(text: str, m: Mention, sent_start: int) -> bool:
     return bool(P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before))
 
 
-def _subject(text: str, m: Mention, sent_start: int, region: str | None) -> str | None:
+def _subject(text: str, m: Mention, sent_start: int, region: str | None, indicator_id: str) -> str | None:
     """The part of the region mention ``m`` is about (海洋, 县域经济, 兰州新区, 西安市), or None."""
+    if m.subject.text in COMPONENT_SUBJECTS:
+        return m.subject.text  # 二氧化硫排放量下降3%: one pollutant of the aggregate
+    lead = text[max(sent_start, m.start - 3) : m.start]
+    own_parts = [w for w in INDICATOR_PARTS.get(indicator_id, ()) if lead.endswith(w) or m.subject.text.startswith(w)]
+    if own_parts:
+        return own_parts[0]  # 其中中央财政赤字8500亿元
     subject = part_subject(text, sent_start, m.start, region)
     if subject is None and m.subject.text in P.ECONOMY_WIDE:
         sm = P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start])
@@ -187,6 +193,8 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
     ind = tax.indicators[ids[0]]
     if family == "level":
         qd, dd = dimension(q.unit), dimension(ind.default_unit)
+        if not known_unit(q.unit) and known_unit(ind.default_unit) and q.unit != ":1":
+            return None  # 老旧小区既有建筑节能改造9万平方米: not a count of communities
         if ind.family == "level" and ((qd in _AMOUNT_DIMS) != (dd in _AMOUNT_DIMS)):
             return None
         if ind.family == "growth" and qd not in _AMOUNT_DIMS:
@@ -308,6 +316,8 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     ind = forced or _pick(ctx.tax, m, family, q)
     if ind is None:
         return False
+    if P.OTHER_SPAN.search(zone) or (m.end <= q.start and P.OTHER_SPAN.search(text[m.end : q.start])):
+        return False  # 十年增加近70万亿元、年均增长6.2%: a span the contract has no measure for
     if P.DURATION_ZONE.search(zone) and (family == "growth" or q.post_qualifier in ("at_least", "at_most")):
         return False  # 连续9年稳定在1300亿斤以上: a bound held over several years, not one year's figure
     if q.flat and ind.family != "growth":
@@ -356,7 +366,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         and bool(P.DECLINE_WORDS.search(zone[-8:]))
     )
     span_end = m.end if pre_subject else None
-    subject = _subject(text, m, ctx.sent_start, ctx.region)
+    subject = _subject(text, m, ctx.sent_start, ctx.region, ind.indicator_id)
     out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end, subject))
     if stated_as:
         ctx.stated[id(out[-1])] = stated_as
@@ -464,7 +474,7 @@ def _continues(lead: str) -> bool:
     """True when a clause without a subject goes on about the previous one (，增长5%; 、达到120亿元).
 
     ``争取中央预算内投资150亿元`` starts like a continuation (争取) but names a new thing: more than
-    three characters between the cue and the number end the previous subject.
+    two characters between the cue and the number end the previous subject (实现再就业2529人).
     """
     m = P.CONTINUATION.match(lead)
     if not m:
@@ -472,7 +482,7 @@ def _continues(lead: str) -> bool:
     rest = lead[m.end() :]
     while rest and (more := P.CONTINUATION.match(rest)) and more.end():
         rest = rest[more.end() :]  # 预计同比增长: cue after cue
-    return len(_CJK_RUN.findall(rest)) <= 3
+    return len(_CJK_RUN.findall(rest)) <= 2
 _PARENTHETICAL = re.compile(r"[（(][^（()）]{0,8}[)）]")  # 比上年(下同)增长
 
 
@@ -508,7 +518,7 @@ def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: i
         floor = before[k - 1].end if k else s0
         own = [m for m in mentions if floor <= m.start and m.end <= q.start]
         gap = text[own[-1].end : q.start] if own else ""
-        bears = own and not re.search(r"[，,；;。]", gap) and dimension(q.unit) is not None  # not 93万辆
+        bears = own and not re.search(r"[，,；;。]", gap) and known_unit(q.unit)  # not 93万辆
         out.append((own[-1] if bears else None, None))
     return out if any(m is not None for m, _ in out) else []
 

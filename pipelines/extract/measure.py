@@ -94,7 +94,6 @@ def span_measure(measure: str, kind: str, *, indicator_id: str, words: MeasureWo
     if not review5 or names_last_year:
         return measure
     stock = bool(_STOCK_VERB.search(zone)) and not P.INCREMENT_WORDS.search(around)
-    if measure == "increment" or (not stock and (indicator_id in FLOW_INDICATORS
-                                                 or _FLOW_VERB.search(before[-6:] + zone))):
+    if measure == "increment" or indicator_id in FLOW_INDICATORS or (not stock and _FLOW_VERB.search(before[-6:] + zone)):
         return "cumulative_level"
     return measure

@@ -25,11 +25,13 @@ GROWTH_WORDS = re.compile(
     r"增速|增幅|涨幅|降幅|负增长|(?:增长|上涨|上升|下降|微降|降低|减少|回落|回升|下跌|下滑|萎缩|增加|提高|提升)(?![到至为])"
 )
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上升|减少|下降|降低|缩小|扩大)(?:了)?$")
-FROM_BEFORE = re.compile(r"(?:从|由)(?:((?:19|20)\d\d)年(?:的|底|末)?|(上年|去年)(?:的|底|末)?|(上半年|一季度|前三季度|年初))?$")
+FROM_BEFORE = re.compile(
+    r"(?:从|由)(?:((?:19|20)\d\d)年(?:的|底|末)?|(上年|去年)(?:的|底|末)?|(上半年|一季度|前三季度|年初))?(?:不到|超过|近|约)?$"
+)
 TO_AFTER = re.compile(
     r"^(?:左右|以上)?(?:的基础上)?(?:增长|增加|提高|提升|上升|扩大|下降|降低|缩小|减少|跃升|攀升|跃居|增|降|发展)?(?:到|至)"
 )
-DECLINE_WORDS = re.compile(r"下降|微降|降低|减少|回落|下跌|下滑|萎缩|降幅|缩小|收窄|负增长")
+DECLINE_WORDS = re.compile(r"(?:下降|微降|降低|减少|回落|下跌|下滑|萎缩|降幅|缩小|收窄|负增长)(?![到至为])")
 AVERAGE_WORDS = re.compile(r"年均|年平均|平均每年")
 CUMULATIVE_BASE = re.compile(r"(?:比|较|与)(?:19|20)\d\d年(?:相比)?")
 CUMULATIVE_WORDS = re.compile(r"累计|累积|五年共|五年来共|合计")
@@ -72,7 +74,9 @@ PER_MONTH_BEFORE = re.compile(r"每月$")
 # the object of a comparison (快于经济增速1个百分点) or a duration (连续四年达到10%)
 DENOMINATOR_BEFORE = re.compile(r"(?:占|与|同|万元|亿元|每万元)$")
 COMPARED_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|超过|超出|跑赢|好于|领先|不低于)$")
-DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)")
+# a span other than the five-year plan period (十年增加近70万亿元、年均增长6.2%)
+OTHER_SPAN = re.compile(r"(?:十|二十|三十|四十)(?:多)?年(?:来|间|中)?")
+DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)|连年|多年来|历年")
 # economy-wide subjects may be preceded by a jurisdiction or a verb, not by a sector or sub-region
 ECONOMY_WIDE = frozenset({"生产总值", "地区生产总值", "国内生产总值", "经济总量", "GDP"})
 SUBREGION_BEFORE = re.compile(

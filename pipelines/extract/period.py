@@ -29,6 +29,7 @@ _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _PAST_CUE = re.compile(r"预计|去年|上年(?!度目标)|过去一年|一年来|刚刚过去")
 _SESSION_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月\d{1,2}日")
 _HEAD_CHARS = 600
+_LAST_YEARS_RATE = re.compile(r"(?:由|从)(?:上年|去年)(?:的)?(?:下降|增长)$")
 
 
 def target_cue(sentence: str, report_year: int | None) -> int | None:
@@ -89,6 +90,8 @@ def from_base(zone: str, after_value: str, mode: str, report_year: int | None) -
     从2020年的A → 2020; 由上年A → the year before last; 从上半年A → not a base; without a year, the
     year before the period the paragraph speaks of (a five-year review: its first year's predecessor).
     """
+    if _LAST_YEARS_RATE.search(zone) and after_value.startswith("转为"):
+        return report_year - 2 if report_year else None  # 利润由上年下降2.3%转为增长8.5%
     fm = P.FROM_BEFORE.search(zone)
     if not fm or not P.TO_AFTER.match(after_value):
         return None

@@ -37,6 +37,11 @@ _GENERIC_PLACE = frozenset(
     "市 区 县 州 盟 旗 全市 全区 全县 全州 我市 我区 我县 本市 本区 本县 城区 地区 辖区 市区 城市 区域 各市 各县".split()
 )
 _MAX_LEAD = 16
+_PARTNER = re.compile(r"^(?:其中|同时)?对([\u4e00-\u9fff“”]{1,10}?)(?:货物|服务)?(?:贸易)?$")
+# aliases that name one component of an aggregate indicator (one pollutant of the major pollutants)
+COMPONENT_SUBJECTS = frozenset({"化学需氧量", "二氧化硫", "氮氧化物", "氨氮", "挥发性有机物"})
+# words that name a part of one particular indicator only (the central and local shares of the deficit)
+INDICATOR_PARTS: dict[str, tuple[str, ...]] = {"fiscal_deficit": ("中央", "地方"), "local_gov_special_bonds": ("中央",)}
 _SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|省|市|区|县|州|盟|旗)$")
 
 
@@ -61,6 +66,9 @@ def part_subject(text: str, clause_start: int, mention_start: int, region: str |
     rest = _FILLER.sub("", lead)
     if not rest:
         return None
+    partner = _PARTNER.match(lead)
+    if partner:
+        return partner.group(1)  # 对东盟进出口, 对沿线国家货物进出口额: trade with a part of the world
     m = _SECTOR.search(lead)
     if m:
         return m.group(1)

@@ -16,7 +16,7 @@ _DIMENSIONS: dict[str, dict[str, float]] = {
     "housing": {"套": 1.0, "套（间）": 1.0, "万套": 1e4},
     "area_mu": {"亩": 1.0, "万亩": 1e4, "亿亩": 1e8},
     "households": {"户": 1.0, "万户": 1e4},
-    "items": {"个": 1.0, "万个": 1e4},
+    "items": {"个": 1.0, "万个": 1e4, "座": 1.0, "万座": 1e4, "张": 1.0, "万张": 1e4},
     "power": {"千瓦": 1.0, "万千瓦": 1e4, "亿千瓦": 1e8},
     "ratio_to_one": {":1": 1.0, "ratio (rural=1)": 1.0},
 }
@@ -32,6 +32,11 @@ def dimension(unit: str | None) -> str | None:
     if unit in _UNIT_DIM:
         return _UNIT_DIM[unit][0]
     return "unit:" + unit
+
+
+def known_unit(unit: str | None) -> bool:
+    """True when ``unit`` has a known dimension (万元, 家, 亿斤 …), False for 万辆, 平方米, 标箱 …"""
+    return bool(unit) and unit in _UNIT_DIM
 
 
 def to_base(value: float, unit: str) -> float:

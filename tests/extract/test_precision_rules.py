@@ -75,3 +75,27 @@ def test_parts_never_reach_the_whole_region(sentence: str, value: float, subject
 )
 def test_indicators_added_from_real_reports(sentence: str, expected: list[tuple]) -> None:
     assert _whole(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year", "expected"),
+    [
+        # State Council texts (2013–2023): a level reached after a fall is not a decline
+        ("居民消费价格涨幅回落到2.6%。", 2013, [("cpi", "growth_rate", 2.6)]),
+        # the deficit's central and local shares are parts of the whole deficit
+        ("今年拟安排财政赤字1.2万亿元，其中中央财政赤字8500亿元。", 2013, [("fiscal_deficit", "level", 1.2)]),
+        # one pollutant is a component of the aggregate reduction
+        ("化学需氧量、二氧化硫排放总量分别下降15.7%和17.5%。", 2013, []),
+        # a ten-year span has no measure in the contract; a floor held year after year is not a level
+        ("国内生产总值增加到121万亿元，五年年均增长5.2%，十年增加近70万亿元、年均增长6.2%。", 2023,
+         [("gdp", "level", 121), ("gdp_growth", "avg_growth_rate", 5.2)]),
+        ("粮食产量连年稳定在1.3万亿斤以上。", 2023, []),
+    ],
+)
+def test_state_council_rules(sentence: str, year: int, expected: list[tuple]) -> None:
+    assert _whole(sentence, year) == expected
+
+
+def test_last_years_rate_is_a_base() -> None:
+    facts = facts_of(REVIEW + "工业企业利润由上年下降2.3%转为增长8.5%。\n", 2017)
+    assert sorted((f.period_year, f.value) for f in facts) == [(2015, -2.3), (2016, 8.5)]
