@@ -35,6 +35,7 @@ from pipelines.extract.sections import (
     plan_end_year,
     split_paragraphs,
 )
+from pipelines.extract.spans import ByStart, Coverage
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
 from pipelines.extract.units import convert, dimension, known_unit
 
@@ -59,6 +60,26 @@ class _Context:
     sent_end: int
     last_list: tuple | None = None
     stated: dict[int, str] = field(default_factory=dict)  # fact id -> "stock" (累计达到) | "flow" (建成, 筹措)
+    first_ends: dict[tuple, int | None] = field(default_factory=dict)
+
+    def before(self, pattern: re.Pattern[str] | str, upto: int, start: int | None = None) -> bool:
+        """True when ``pattern`` occurs wholly between ``start`` (default: the sentence start) and ``upto``.
+
+        The first match in the sentence (or from the paragraph start) is found once and cached, so
+        asking for each of many figures in one sentence costs O(1) instead of a rescan.
+        """
+        start = self.sent_start if start is None else start
+        key = (pattern, start)
+        if key not in self.first_ends:
+            text = self.norm.text
+            if isinstance(pattern, str):
+                i = text.find(pattern, start, self.sent_end)
+                self.first_ends[key] = None if i < 0 else i + len(pattern)
+            else:
+                m = pattern.search(text, start, self.sent_end)
+                self.first_ends[key] = None if m is None else m.end()
+        end = self.first_ends[key]
+        return end is not None and end <= upto
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -75,11 +96,11 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _clauses(text: str, start: int, end: int, mentions: list[Mention], quantities: list[Quantity],
              pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    protected = [(m.start, m.end) for m in mentions] + [(q.start, q.end) for q in quantities]
+    protected = Coverage(start, end, [(m.start, m.end) for m in mentions] + [(q.start, q.end) for q in quantities])
     cuts = [start]
     for m in pattern.finditer(text, start, end):
         i = m.start()
-        if any(a <= i < b for a, b in protected):
+        if protected.covered(i):
             continue
         cuts.append(i)
     cuts.append(end)
@@ -326,8 +347,10 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         return False
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
-    sent_before = text[ctx.sent_start : q.start]
-    mode, period, expected = expected_result(ctx.mode, ctx.period, ctx.report_year, sent_before)
+    # what the sentence says before the value, read once per sentence (a long sentence stays linear)
+    mode, period, expected = expected_result(
+        ctx.mode, ctx.period, ctx.report_year,
+        has_estimate=ctx.before(P.EXPECTED, q.start), has_this_year=ctx.before("今年", q.start))
     kind = KIND_OF_MODE[mode]
     seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
     words = MeasureWords(
@@ -338,20 +361,20 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     )
     measure = one_year_measure(family, q.unit, ind.measure, ind.family, words)
     stated_as = "stock" if P.STOCK_WORDS.search(zone) else "flow" if stated_as_flow(words) else None
-    last_year = f"{ctx.report_year - 1}年" in sent_before if ctx.report_year else False
+    last_year = ctx.before(f"{ctx.report_year - 1}年", q.start) if ctx.report_year else False
     span = span_measure(
         measure, kind, indicator_id=ind.indicator_id, words=words,
         subject_text=m.subject.text if m.subject.implies_growth else "",
-        review5=mode == "review5", past_plan=bool(P.PAST_PLAN_PERIOD.search(sent_before)),
-        review_sentence=mode == "review5" and not last_year and bool(
-            P.REVIEW5_SENT.search(text[ctx.para.start : q.start])),
+        review5=mode == "review5", past_plan=ctx.before(P.PAST_PLAN_PERIOD, q.start),
+        review_sentence=mode == "review5" and not last_year and ctx.before(P.REVIEW5_SENT, q.start, ctx.para.start),
         names_last_year=last_year,
     )
     if span is None:
         return False
     measure = span
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
-    base = from_base(zone, text[q.end if after is None else after :], mode, ctx.report_year)
+    after_pos = q.end if after is None else after
+    base = from_base(zone, text[after_pos : after_pos + 32], mode, ctx.report_year)  # 增加到… is short
     if base is not None:
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
         if base == NOT_A_BASE:
@@ -396,12 +419,13 @@ def _expand_subjects(ctx: _Context, seg_start: int, mentions: list[Mention], upt
 
 
 def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs: list[Quantity],
-                out: list[Fact], used: set[int]) -> None:
+                out: list[Fact], used: set[int], by_start: tuple[ByStart, ByStart] | None = None) -> None:
     """Assign the values of a ``分别`` or parallel list (A和B增长x%和y%) to their subjects in order."""
     text = ctx.norm.text
     s, e = seg
-    seg_mentions = [m for m in mentions if s <= m.start and m.end <= e]
-    seg_qs = [q for q in qs if s <= q.start and q.end <= e and id(q) not in used]
+    m_index, q_index = by_start or (ByStart(mentions), ByStart(qs))
+    seg_mentions = [m for m in m_index.between(s, e + 1) if m.end <= e]
+    seg_qs = [q for q in q_index.between(s, e + 1) if q.end <= e and id(q) not in used]
     if not seg_mentions and len(seg_qs) == 1 and ctx.last_list and P.SHARED_LIST_START.match(text, s):
         targets, _ = ctx.last_list
         q = seg_qs[0]
@@ -583,9 +607,10 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     s0, s1 = ctx.sent_start, ctx.sent_end
     sent = text[s0:s1]
     qs = []
+    mentioned = Coverage(s0, s1, [(m.start, m.end) for m in mentions])
     for q in find_quantities(sent):
         q = replace(q, start=q.start + s0, end=q.end + s0)
-        if any(m.start < q.end and q.start < m.end for m in mentions):
+        if mentioned.any_covered(q.start, q.end):
             continue
         if _RESTATED_BASIS.search(text, max(s0, q.start - 8), q.start):
             continue  # 增长1.7%（同口径增长2.5%以上）: the same figure on another basis
@@ -596,13 +621,14 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
         return
     used: set[int] = set()
     _align_lists(ctx, mentions, qs, out, used)
+    by_start = (ByStart(mentions), ByStart(qs))
     for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
-        _distribute(ctx, seg, mentions, qs, out, used)
+        _distribute(ctx, seg, mentions, qs, out, used, by_start)
     carry: Mention | None = None
     prev_q_end = s0
     for c0, c1 in _clauses(text, s0, s1, mentions, qs, P.CLAUSE_SPLIT):
-        c_mentions = [m for m in mentions if c0 <= m.start < c1]
-        c_qs = [q for q in qs if c0 <= q.start < c1]
+        c_mentions = by_start[0].between(c0, c1)
+        c_qs = by_start[1].between(c0, c1)
         for q in c_qs:
             if id(q) in used:
                 prev_q_end = q.end

@@ -68,18 +68,19 @@ def december_session(text: str, report_year: int | None) -> bool:
     return bool(m and int(m.group(1)) == report_year and int(m.group(2)) == 12)
 
 
-def expected_result(mode: str, period: int | None, report_year: int | None, sentence_before: str,
-                    ) -> tuple[str, int | None, bool]:
+def expected_result(mode: str, period: int | None, report_year: int | None, *, has_estimate: bool,
+                    has_this_year: bool) -> tuple[str, int | None, bool]:
     """(mode, period, expected) once 预计 is read: an estimate is a result for the year before the session.
 
-    预计 before the value makes it ``expected``; in a target paragraph it turns the value into last
-    year's estimated result, unless the sentence speaks of 今年 (预计今年…: a forecast, still a target).
+    ``has_estimate``: 预计 comes before the value in its sentence; ``has_this_year``: so does 今年.
+    预计 makes the value ``expected``; in a target paragraph it turns the value into last year's
+    estimated result, unless the sentence speaks of 今年 (预计今年…: a forecast, still a target).
     """
-    if not P.EXPECTED.search(sentence_before):
+    if not has_estimate:
         return mode, period, False
     if mode in ("actual", "review5"):
         return mode, period, True
-    if "今年" in sentence_before:
+    if has_this_year:
         return mode, period, False
     return "actual", (report_year - 1 if report_year else None), True
 

@@ -104,7 +104,8 @@ def test_short_headings_of_a_news_rewrite() -> None:
 )
 def test_expected_result(mode: str, before: str, expected: tuple) -> None:
     period = 2025 if mode == "actual" else 2026
-    assert expected_result(mode, period, 2026, before) == expected
+    got = expected_result(mode, period, 2026, has_estimate="预计" in before, has_this_year="今年" in before)
+    assert got == expected
 
 
 @pytest.mark.parametrize(
