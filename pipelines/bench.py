@@ -128,6 +128,23 @@ def synthetic_path(root: Path, i: int, year: int) -> Path:
     return Path(root) / "county" / f"合成{i:05d}区" / f"{year}.txt"
 
 
+_NATIONAL_CUES = (("我代表国务院", "我代表{name}人民政府"), ("国务院总理", "{name}区长"),
+                  ("全国人民代表大会", "{name}人民代表大会"))
+
+
+def relabel(text: str, region: str | None, name: str) -> str:
+    """``text`` with its own region (and national cues) renamed to ``name``, so that the path
+    ``county/<name>/<year>`` and the text agree (ingest quarantines a path/text conflict)."""
+    if region and region != "国务院":
+        text = text.replace(region, name)
+        inner = region.rsplit("市", 1)[-1]  # 呼伦贝尔市海拉尔区 -> 海拉尔区 (how the text names itself)
+        if len(inner) >= 2 and inner != region:
+            text = text.replace(inner, name)
+    for cue, replacement in _NATIONAL_CUES:
+        text = text.replace(cue, replacement.format(name=name))
+    return text
+
+
 def make_synthetic_corpus(sources: list[CorpusText], root: Path, start: int, count: int) -> list[Path]:
     """Write samples ``start .. start+count-1`` (real texts relabelled and perturbed) under ``root``."""
     written = []
@@ -135,7 +152,7 @@ def make_synthetic_corpus(sources: list[CorpusText], root: Path, start: int, cou
         src = sources[i % len(sources)]
         path = synthetic_path(root, i, src.report_year or 2024)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(perturb(src.text, i), encoding="utf-8")
+        path.write_text(perturb(relabel(src.text, src.region, path.parent.name), i), encoding="utf-8")
         written.append(path)
     return written
 

@@ -20,6 +20,10 @@ from pathlib import Path
 from pipelines import paths
 
 
+class CommandError(Exception):
+    """A failure to report as ``govreport <cmd>: error: <message>`` with exit status 1."""
+
+
 def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse", type=Path, default=None,
@@ -33,14 +37,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reports = (args.reports or paths.reports_dir()).resolve()
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     print(f"govreport: processing reports under {reports}", file=sys.stderr)
-    try:
-        outcome = run_pipeline(reports, warehouse)
-    except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
-        print(f"govreport run: error: {exc}", file=sys.stderr)
-        return 1
+    outcome = run_pipeline(reports, warehouse, allow_removal=True if args.allow_removal else None)
+    for rel, why in outcome.skipped:
+        print(f"govreport run: skipped {rel}: {why}", file=sys.stderr)
     if not outcome.success:
-        print(f"govreport run: FAILED (run {outcome.run_id}): {outcome.error}", file=sys.stderr)
-        return 1
+        raise CommandError(f"run {outcome.run_id} failed: {outcome.error}")
     print(f"Run {outcome.run_id} succeeded: {len(outcome.partitions)} report files.")
     print(f"Warehouse (building): {outcome.warehouse}")
     print(f"Published snapshot (open this in BI tools): {outcome.published}")
@@ -80,20 +81,20 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
-    import duckdb
+    from pipelines.warehouse.publish import connect_read_only
 
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     if not warehouse.exists():
-        print(f"govreport quarantine: error: no warehouse at {warehouse}; run `govreport run` first", file=sys.stderr)
-        return 1
-    from pipelines.warehouse.connection import warehouse_lock
-
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse), read_only=True)
+        raise CommandError(f"no warehouse at {warehouse}; run `govreport run` first")
+    # Read-only and without the writer lock: works on a read-only warehouse folder; DuckDB's own
+    # file lock keeps it consistent with a running writer (it then says the file is busy).
+    con = connect_read_only(warehouse)
+    try:
         rows = con.execute(
             "SELECT severity, reason_code, source_path, reason, detected_encoding, size_bytes, first_chars, "
             "duplicate_of, recorded_at FROM raw.ingest_quarantine ORDER BY severity, source_path"
         ).fetchall()
+    finally:
         con.close()
     if not rows:
         print("No files in quarantine.")
@@ -109,18 +110,14 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    import duckdb
+    from pipelines.warehouse.sandbox import connect_sandboxed
 
     target = (args.warehouse or paths.published_path()).resolve()
     if not target.exists():
-        print(f"govreport query: error: {target} does not exist; run `govreport run` first", file=sys.stderr)
-        return 1
-    con = duckdb.connect(str(target), read_only=True)
+        raise CommandError(f"{target} does not exist; run `govreport run` first")
+    con = connect_sandboxed(target)
     try:
         frame = con.execute(args.sql).df()
-    except duckdb.Error as exc:
-        print(f"govreport query: error: {exc}", file=sys.stderr)
-        return 1
     finally:
         con.close()
     print(frame.to_string(index=False) if args.format == "table" else frame.to_csv(index=False), end="\n")
@@ -132,8 +129,7 @@ def _cmd_chart(args: argparse.Namespace) -> int:
 
     target = (args.warehouse or paths.published_path()).resolve()
     if not target.exists():
-        print(f"govreport chart: error: {target} does not exist; run `govreport run` first", file=sys.stderr)
-        return 1
+        raise CommandError(f"{target} does not exist; run `govreport run` first")
     if args.chart == "target-vs-actual":
         result = charts.target_vs_actual_chart(target, args.region, args.indicator, args.out)
     else:
@@ -158,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="materialise every asset (ingest, extract, load, dbt, publish) in-process")
     run.add_argument("--reports", type=Path, default=None,
                      help="folder of report files (default: $GOVREPORT_REPORTS_DIR or data/reports)")
+    run.add_argument("--allow-removal", action="store_true",
+                     help="let this run remove more than the allowed share (20%%, $GOVREPORT_MAX_REMOVAL_SHARE) "
+                          "of the loaded reports, or reports whose files cannot be read")
     _warehouse_arg(run)
     run.set_defaults(func=_cmd_run)
 
@@ -179,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     _warehouse_arg(qu)
     qu.set_defaults(func=_cmd_quarantine)
 
-    q = sub.add_parser("query", help="run SQL against the published (read-only) warehouse")
+    q = sub.add_parser("query", help="run SQL against the published warehouse (read-only, sandboxed: "
+                                     "no file access, no extensions)")
     q.add_argument("sql")
     q.add_argument("--format", choices=["table", "csv"], default="table")
     _warehouse_arg(q)
@@ -203,10 +203,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``govreport`` console script."""
+    """Entry point of the ``govreport`` console script.
+
+    Every failure ends as ``govreport <cmd>: error: <message>`` on stderr and exit status 1 (2 for
+    usage errors), never a traceback.
+    """
     args = build_parser().parse_args(argv)
     os.environ.setdefault("DAGSTER_DBT_QUIET", "1")
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"govreport {args.command}: error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
+        message = str(exc).strip() or type(exc).__name__
+        ours = type(exc).__module__.startswith(("pipelines", "duckdb", "_duckdb"))
+        if not (ours or isinstance(exc, FileNotFoundError | ValueError)):
+            message = f"{type(exc).__name__}: {message}"
+        print(f"govreport {args.command}: error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -29,6 +29,15 @@ def published_path(warehouse: Path | None = None) -> Path:
     return Path(os.environ.get("GOVREPORT_PUBLISHED", wh.with_name(wh.stem + ".published.duckdb"))).resolve()
 
 
-def exports_dir() -> Path:
-    """Folder for Parquet exports of the marts: ``GOVREPORT_EXPORTS_DIR`` or ``data/exports``."""
-    return Path(os.environ.get("GOVREPORT_EXPORTS_DIR", PROJECT_ROOT / "data" / "exports")).resolve()
+def exports_dir(warehouse: Path | None = None) -> Path:
+    """Folder for Parquet exports of the marts.
+
+    ``GOVREPORT_EXPORTS_DIR`` when set; else ``data/exports`` for the default warehouse and
+    ``<warehouse folder>/exports`` for a warehouse elsewhere (so test and scratch warehouses never
+    write into the project's ``data/exports``).
+    """
+    if os.environ.get("GOVREPORT_EXPORTS_DIR"):
+        return Path(os.environ["GOVREPORT_EXPORTS_DIR"]).resolve()
+    if warehouse is None or Path(warehouse).resolve() == DEFAULT_WAREHOUSE.resolve():
+        return (PROJECT_ROOT / "data" / "exports").resolve()
+    return Path(warehouse).resolve().parent / "exports"

@@ -43,3 +43,30 @@ def extraction_payload(document: dict | None) -> dict:
         ],
         "extractor_version": EXTRACTOR_VERSION,
     }
+
+
+def timeout_ingest_payload(path: Path, partition_key: str, seconds: float) -> dict:
+    """The staged ingest payload of a file whose reading ran over its time budget (quarantined as ``timeout``)."""
+    return {
+        "partition_key": partition_key,
+        "source_path": str(path),
+        "document": None,
+        "issues": [{
+            "source_path": str(path), "reason_code": "timeout", "severity": "rejected",
+            "reason": f"reading the file took longer than the {seconds:g}s budget per report; set aside",
+            "detected_encoding": None, "size_bytes": None, "first_chars": "", "duplicate_of": None,
+        }],
+    }
+
+
+def timeout_extraction_payload(seconds: float) -> dict:
+    """The staged extraction of a report whose extraction ran over its time budget: no facts, an error."""
+    return {
+        "facts": [],
+        "keywords": [],
+        "extractor_version": EXTRACTOR_VERSION,
+        "error": {
+            "reason_code": "timeout",
+            "reason": f"extracting facts took longer than the {seconds:g}s budget per report; set aside",
+        },
+    }

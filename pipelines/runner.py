@@ -11,9 +11,10 @@ import duckdb
 
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_tags
 from pipelines.defs.partitions import REPORTS_PARTITION
-from pipelines.defs.report_assets import files_by_partition
 from pipelines.defs.resources import default_settings
+from pipelines.ingest.discover import scan_reports
 from pipelines.warehouse.connection import warehouse_lock
+from pipelines.warehouse.guard import check_removal, plan_removal, read_loaded_keys
 
 
 @dataclass
@@ -27,6 +28,7 @@ class RunOutcome:
     partitions: list[str]
     table_counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why) left out on purpose
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -64,22 +66,50 @@ def warehouse_table_counts(warehouse: Path) -> dict[str, int]:
             con.close()
 
 
+def step_error_text(error) -> str:
+    """The message of a step failure's root cause (not Dagster's "Error occurred while executing op")."""
+    if error is None:
+        return "failed"
+    while error.cause is not None and (
+        "Error occurred while executing" in error.message or "DagsterExecutionStepExecutionError" in error.message
+        or "DagsterUserCodeExecutionError" in error.message
+    ):
+        error = error.cause
+    return error.message.strip()
+
+
 def run_pipeline(
     reports_dir: Path,
     warehouse: Path,
     instance: dg.DagsterInstance | None = None,
     raise_on_error: bool = False,
+    allow_removal: bool | None = None,
 ) -> RunOutcome:
-    """Register every report file as a partition and materialise all assets for them in one run."""
+    """Register every report file as a partition and materialise all assets for them in one run.
+
+    Before anything changes, the removal guard compares the files found with the reports loaded
+    in the warehouse: a run that would remove more than the allowed share of them, or any report
+    whose file or folder cannot be read, raises :class:`~pipelines.warehouse.guard.RemovalRefused`
+    unless ``allow_removal`` (default: ``GOVREPORT_ALLOW_REMOVAL``).
+    """
     from pipelines.definitions import build_definitions
 
     reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions(reports_dir, warehouse)
+    settings = default_settings(reports_dir, warehouse, allow_removal=allow_removal)
+    discovery = scan_reports(reports_dir)
+    if warehouse.exists():
+        with warehouse_lock(warehouse):
+            loaded = read_loaded_keys(warehouse)
+    else:
+        loaded = set()
+    plan = plan_removal(loaded, discovery.files, {k for k in loaded if discovery.is_under_unreadable(k)})
+    check_removal(plan, settings.max_removal_share, settings.allow_removal)
+    defs = build_definitions(reports_dir, warehouse, allow_removal=settings.allow_removal)
     instance = instance or dagster_instance()
-    keys = sorted(files_by_partition(reports_dir))
+    keys = sorted(discovery.files)
     ordered = sync_partitions(instance, keys)
     if ordered:
         job = defs.resolve_job_def(REPORT_JOB)
@@ -93,10 +123,8 @@ def run_pipeline(
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
         error = "; ".join(
-            f"{e.step_key}: {e.step_failure_data.error.message.strip() if e.step_failure_data.error else 'failed'}"
-            for e in failures
+            f"step {e.step_key} failed: {step_error_text(e.step_failure_data.error)}" for e in failures
         ) or "run failed"
-    settings = default_settings(reports_dir, warehouse)
     return RunOutcome(
         success=result.success,
         run_id=result.run_id,
@@ -105,4 +133,5 @@ def run_pipeline(
         partitions=keys,
         table_counts=warehouse_table_counts(warehouse),
         error=error,
+        skipped=discovery.skipped + [(rel, f"unreadable: {why}") for rel, why in discovery.unreadable],
     )

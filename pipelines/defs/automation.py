@@ -8,9 +8,11 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.partitions import REPORTS_PARTITION, report_partitions
-from pipelines.defs.report_assets import files_by_partition, indicator_facts, report_texts
+from pipelines.defs.report_assets import indicator_facts, report_texts
 from pipelines.defs.resources import PipelineSettings
 from pipelines.defs.warehouse_assets import dbt_models, published_warehouse, raw_tables
+from pipelines.ingest.discover import Discovery, scan_reports
+from pipelines.warehouse.guard import ALLOW_REMOVAL_ENV, plan_removal
 
 REPORT_JOB = "process_reports"
 REFRESH_JOB = "refresh_warehouse"
@@ -46,16 +48,25 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def scan_report_folder(reports_dir: Path, previous: dict[str, list]) -> dict[str, list]:
-    """Fingerprint every report file as ``[size, mtime_ns, sha256]``, hashing only files whose stat changed."""
+def scan_report_folder(
+    reports_dir: Path, previous: dict[str, list], discovery: Discovery | None = None
+) -> dict[str, list]:
+    """Fingerprint every report file as ``[size, mtime_ns, sha256]``, hashing only files whose stat changed.
+
+    A file that cannot be read is left out (the removal guard decides what that means).
+    """
+    discovery = discovery or scan_reports(reports_dir)
     state: dict[str, list] = {}
-    for key, path in files_by_partition(reports_dir).items():
-        stat = path.stat()
-        old = previous.get(key)
-        if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
-            state[key] = old
-        else:
-            state[key] = [stat.st_size, stat.st_mtime_ns, _file_sha256(path)]
+    for key, path in discovery.files.items():
+        try:
+            stat = path.stat()
+            old = previous.get(key)
+            if old and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+                state[key] = old
+            else:
+                state[key] = [stat.st_size, stat.st_mtime_ns, _file_sha256(path)]
+        except OSError:
+            continue
     return state
 
 
@@ -71,11 +82,25 @@ def report_folder_sensor(context: dg.SensorEvaluationContext, settings: Pipeline
     file's partition is deleted and one refresh run drops its facts from the warehouse.
     """
     previous: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
-    current = scan_report_folder(settings.reports, previous)
+    discovery = scan_reports(settings.reports)
+    current = scan_report_folder(settings.reports, previous, discovery)
     registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     new_keys = sorted(k for k in current if k not in registered)
     changed = sorted(k for k in current if k not in previous or previous[k][2] != current[k][2])
     removed = sorted(k for k in registered if k not in current)
+    if removed:
+        unreadable = {k for k in registered if discovery.is_under_unreadable(k) or (k in discovery.files and k not in current)}
+        plan = plan_removal(registered, current, unreadable)
+        problem = plan.problem(settings.max_removal_share)
+        if problem and not settings.allow_removal:
+            context.log.error(
+                f"not removing report partitions: {problem}. Set allow_removal on the settings resource "
+                f"(or {ALLOW_REMOVAL_ENV}=1) if this is meant."
+            )
+            for key in removed:  # keep them registered and remembered until the folder is right again
+                if key in previous:
+                    current[key] = previous[key]
+            removed = []
     requests = [
         dg.RunRequest(partition_key=k, run_key=f"{k}@{current[k][2][:16]}", job_name=REPORT_JOB)
         for k in sorted(set(changed) | set(new_keys))

@@ -10,17 +10,23 @@ import dagster as dg
 
 from pipelines.defs.partitions import report_partitions
 from pipelines.defs.resources import PipelineSettings
-from pipelines.ingest import discover_report_files, partition_key_for
-from pipelines.process import extraction_payload, ingest_payload
+from pipelines.ingest.discover import scan_reports
+from pipelines.process import (
+    extraction_payload,
+    ingest_payload,
+    timeout_extraction_payload,
+    timeout_ingest_payload,
+)
 from pipelines.staging import StagingStore
+from pipelines.workers import call_with_budget, init_pool_worker
 
 # Below this many reports a process pool costs more than it saves.
 _MIN_PARTITIONS_FOR_POOL = 8
 
 
 def files_by_partition(reports_dir: Path) -> dict[str, Path]:
-    """Map every report file under ``reports_dir`` to its partition key."""
-    return {partition_key_for(p, reports_dir): p for p in discover_report_files(reports_dir)}
+    """Map every report file under ``reports_dir`` to its partition key (one walk of the folder)."""
+    return scan_reports(reports_dir).files
 
 
 @dg.asset(
@@ -33,7 +39,12 @@ def files_by_partition(reports_dir: Path) -> dict[str, Path]:
 def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Decode, normalise and attribute each report file; stage its text and metadata or its quarantine reason."""
     store = StagingStore(settings.staging)
-    files = files_by_partition(settings.reports)
+    discovery = scan_reports(settings.reports)
+    files = discovery.files
+    for rel, why in discovery.skipped:
+        context.log.info(f"skipped {rel}: {why}")
+    for rel, why in discovery.unreadable:
+        context.log.error(f"cannot read {rel}: {why}")
     keys = context.partition_keys
     loaded = rejected = missing = 0
     issues: Counter[str] = Counter()
@@ -41,7 +52,7 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     jobs = []
     for key in keys:
         if key in files:
-            jobs.append((str(files[key]), str(settings.reports), key))
+            jobs.append((str(files[key]), str(settings.reports), key, settings.report_timeout_s))
         else:
             context.log.warning(f"{key}: no file under {settings.reports} any more; dropping its staged data")
             store.remove(key)
@@ -63,21 +74,30 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
             "documents": loaded,
             "rejected": rejected,
             "missing_files": missing,
+            "skipped_files": len(discovery.skipped),
+            "unreadable": len(discovery.unreadable),
             "characters": chars,
             "issues_by_reason": dict(issues),
         }
     )
 
 
-def _ingest_one(args: tuple[str, str, str]) -> tuple[str, dict]:
+def _ingest_one(args: tuple[str, str, str, float]) -> tuple[str, dict]:
+    path, root, key, budget = args
+    done, payload = call_with_budget(_ingest, (path, root, key), budget)
+    return key, payload if done else timeout_ingest_payload(Path(path), key, budget)
+
+
+def _ingest(args: tuple[str, str, str]) -> dict:
     path, root, key = args
-    return key, ingest_payload(Path(path), Path(root), key)
+    return ingest_payload(Path(path), Path(root), key)
 
 
-def _extract_one(args: tuple[str, str]) -> tuple[str, tuple[str, dict]]:
-    staging_dir, key = args
+def _extract_one(args: tuple[str, str, float]) -> tuple[str, tuple[str, dict]]:
+    staging_dir, key, budget = args
     staged, document_sha = StagingStore(Path(staging_dir)).read_document(key)
-    return key, (document_sha, extraction_payload(staged["document"]))
+    done, payload = call_with_budget(extraction_payload, staged["document"], budget)
+    return key, (document_sha, payload if done else timeout_extraction_payload(budget))
 
 
 def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: PipelineSettings, step: str):
@@ -85,7 +105,7 @@ def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: Pi
     workers = settings.workers or (os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= _MIN_PARTITIONS_FOR_POOL:
         context.log.info(f"{step}: {len(jobs)} reports on {workers} processes")
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=init_pool_worker) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
             yield from _progress(context, pool.map(fn, jobs, chunksize=chunk), len(jobs), step)
     else:
@@ -104,13 +124,15 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
     """Extract indicator facts (with quote and offsets) and policy keyword counts from each staged report."""
     store = StagingStore(settings.staging)
     keys = [k for k in context.partition_keys if (store.partition_dir(k) / "document.json").exists()]
-    jobs = [(str(settings.staging), k) for k in keys]
+    jobs = [(str(settings.staging), k, settings.report_timeout_s) for k in keys]
     per_indicator: Counter[str] = Counter()
     per_kind: Counter[str] = Counter()
     total = 0
     preview_rows = []
     for key, (document_sha, payload) in _map_reports(context, _extract_one, jobs, settings, "extract"):
         store.write_extraction(key, document_sha, payload)
+        if payload.get("error"):
+            context.log.error(f"{key}: rejected ({payload['error']['reason_code']}): {payload['error']['reason']}")
         facts = payload["facts"]
         total += len(facts)
         per_indicator.update(f["indicator_id"] for f in facts)

@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines import paths
+from pipelines.warehouse.guard import DEFAULT_MAX_REMOVAL_SHARE, allow_removal_from_env, max_share_from_env
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -17,6 +18,9 @@ class PipelineSettings(dg.ConfigurableResource):
     published_path: str
     exports_dir: str
     workers: int = 0  # processes for ingest/extract; 0 = one per core when there is enough work
+    allow_removal: bool = False  # let a run remove more than max_removal_share of the loaded reports
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE
+    report_timeout_s: float = 120.0  # per-report budget for ingest and for extraction; 0 = none
 
     @property
     def reports(self) -> Path:
@@ -29,14 +33,23 @@ class PipelineSettings(dg.ConfigurableResource):
         return Path(self.staging_dir)
 
 
-def default_settings(reports_dir: Path | None = None, warehouse: Path | None = None) -> PipelineSettings:
-    """Settings for a warehouse file: staging, snapshot and exports sit beside it unless overridden."""
-    wh = Path(warehouse) if warehouse else paths.warehouse_path()
+def default_settings(
+    reports_dir: Path | None = None, warehouse: Path | None = None, *, allow_removal: bool | None = None
+) -> PipelineSettings:
+    """Settings for a warehouse file: staging and snapshot sit beside it unless overridden.
+
+    Exports go to ``GOVREPORT_EXPORTS_DIR`` when set, else ``data/exports`` for the default
+    warehouse and ``<warehouse folder>/exports`` for any other. ``allow_removal`` defaults to
+    ``GOVREPORT_ALLOW_REMOVAL``; the allowed share of removals comes from ``GOVREPORT_MAX_REMOVAL_SHARE``.
+    """
+    wh = Path(warehouse).resolve() if warehouse else paths.warehouse_path()
     return PipelineSettings(
         reports_dir=str(Path(reports_dir).resolve() if reports_dir else paths.reports_dir()),
         staging_dir=str(wh.parent / "staging"),
         published_path=str(paths.published_path(wh)),
-        exports_dir=str(paths.exports_dir() if warehouse is None else wh.parent / "exports"),
+        exports_dir=str(paths.exports_dir(wh)),
+        allow_removal=allow_removal_from_env() if allow_removal is None else allow_removal,
+        max_removal_share=max_share_from_env(),
     )
 
 

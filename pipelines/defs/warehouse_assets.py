@@ -16,10 +16,12 @@ from pipelines import paths
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings
+from pipelines.ingest.discover import scan_reports
 from pipelines.staging import StagingStore
-from pipelines.warehouse.connection import open_warehouse, warehouse_lock
+from pipelines.warehouse.connection import dbt_pidfile, open_warehouse, warehouse_lock
+from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
-from pipelines.warehouse.publish import export_marts, publish_snapshot
+from pipelines.warehouse.publish import publish_with_exports
 
 RAW_KEYS = {
     "reports": dg.AssetKey(["raw", "reports"]),
@@ -44,8 +46,9 @@ def raw_tables(
     store = StagingStore(settings.staging)
     registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     warehouse = Path(duckdb.database)
+    policy = removal_policy(context, settings)
     with open_warehouse(warehouse, log=context.log) as con:
-        summary = sync_raw_tables(con, store, registered, log=context.log)
+        summary = sync_raw_tables(con, store, registered, log=context.log, policy=policy)
         counts = raw_row_counts(con)
     for key in [k for k in store.ready_partitions() if k not in registered]:
         store.remove(key)
@@ -71,10 +74,25 @@ def raw_tables(
         )
 
 
+def removal_policy(context: dg.AssetExecutionContext, settings: PipelineSettings) -> RemovalPolicy:
+    """The removal guard for this run: settings, the ``govreport/allow_removal`` run tag, unreadable folders."""
+    tag = str(context.run.tags.get(ALLOW_REMOVAL_TAG, "")).strip().lower() in ("1", "true", "yes")
+    discovery = scan_reports(settings.reports)
+    for rel, why in discovery.unreadable:
+        context.log.error(f"cannot read {rel} under {settings.reports}: {why}")
+    prefixes = tuple(discovery.unreadable_prefixes()) if settings.reports.is_dir() else ("",)
+    return RemovalPolicy(max_share=settings.max_removal_share, allow=settings.allow_removal or tag,
+                         unreadable_prefixes=prefixes)
+
+
 def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv's), else whatever ``dbt`` is on the PATH."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+    """``govreport-dbt`` beside this Python (the venv's dbt, made to die with the run), else that
+    dbt, else whatever ``dbt`` is on the PATH."""
+    for name in ("govreport-dbt", "dbt"):
+        beside = Path(sys.executable).parent / name
+        if beside.exists():
+            return str(beside)
+    return shutil.which("dbt") or "dbt"
 
 
 def _prepared_dbt_project() -> DbtProject:
@@ -98,6 +116,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, duckdb: D
     """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse."""
     warehouse = Path(duckdb.database)
     os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)  # profiles.yml reads the path from here
+    os.environ["GOVREPORT_DBT_PIDFILE"] = str(dbt_pidfile(warehouse))  # govreport-dbt records its pid
     with warehouse_lock(warehouse, log=context.log):
         # One fixed target folder (runs are serialised by the lock) instead of one new folder per run.
         target = Path(dbt_project.project_dir) / "target" / "dagster"
@@ -117,8 +136,8 @@ def published_warehouse(
     """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts."""
     warehouse = Path(duckdb.database)
     with warehouse_lock(warehouse, log=context.log):
-        result = publish_snapshot(warehouse, Path(settings.published_path))
-    exports = export_marts(Path(settings.published_path), Path(settings.exports_dir))
+        # snapshot and Parquet exports are swapped in together, or neither is
+        result, exports = publish_with_exports(warehouse, Path(settings.published_path), Path(settings.exports_dir))
     context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")
     return dg.MaterializeResult(
         metadata={

@@ -9,6 +9,7 @@ simplified characters for matching only (the stored text is never converted).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -175,10 +176,11 @@ def attribute_from_path(path: Path, root: Path | None) -> tuple[str, str, int] |
     """``(level, region, year)`` from ``<level>/<region>/<year>.<ext>`` relative to ``root``, or None."""
     if root is None:
         return None
-    try:
-        parts = Path(path).resolve().relative_to(Path(root).resolve()).parts
-    except ValueError:
+    # The path as found (a symlink is read by where it sits, not where it points).
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    if rel.startswith(".."):
         return None
+    parts = Path(rel).parts
     if len(parts) < 3:
         return None
     level, region, name = parts[-3], parts[-2], parts[-1]
@@ -365,3 +367,53 @@ def looks_like_report(cues: list[str]) -> bool:
     政府工作报告, and shows at least three cues overall."""
     framed = TITLE_CUE in cues or any(c in _SPEECH_CUES for c in cues)
     return framed and len(cues) >= 3
+
+
+# --- path vs text -----------------------------------------------------------------------------------
+# Evidence labels (see _infer_region / _infer_year) that state the report's *own* attribution: the
+# opening "我代表XX人民政府", national cues, the title line, the session/date line, NPC session numbers.
+# Statistics, review headings and "past year" mentions name other years too and are never compared.
+_CONFIDENT_REGION = ("national cue (我代表国务院", "opening ", "title line", "session line ")
+# "review heading: 一、2018年工作回顾" is the report's own first heading; "…以来" (since the Nth
+# session) and the "review heading … + year" guesses are not confident.
+_CONFIDENT_YEAR = ("session line", "NPC session", "title", "review heading: ")
+_CORE_SUFFIX = re.compile(
+    r"(特别行政区|(?:壮族|回族|维吾尔)?自治区|自治州|自治县|自治旗|人民政府|政府|省|市|区|县|旗|州|盟|地区)$"
+)
+
+
+def region_core(name: str) -> str:
+    """A region name without its administrative suffix (``广西壮族自治区`` -> ``广西``), simplified script."""
+    core = to_simplified(name.strip())
+    for _ in range(2):
+        core = _CORE_SUFFIX.sub("", core) or core
+    return core
+
+
+def regions_agree(a: str, b: str) -> bool:
+    """True when two region names can name the same region (one core name contains the other)."""
+    if a == b:
+        return True
+    if NATIONAL_REGION in (a, b) or a in ("中华人民共和国", "全国") or b in ("中华人民共和国", "全国"):
+        return level_for_region(a) == level_for_region(b) == "national"
+    ca, cb = region_core(a), region_core(b)
+    return bool(ca and cb) and (ca in cb or cb in ca)
+
+
+def confident_text_reading(attr: Attribution) -> tuple[str | None, int | None]:
+    """The region and year the text states about itself with confidence (either may be None)."""
+    region = attr.region if attr.evidence.get("region", "").startswith(_CONFIDENT_REGION) else None
+    label = attr.evidence.get("report_year", "")
+    year = attr.report_year if label.startswith(_CONFIDENT_YEAR) and "以来" not in label else None
+    return region, year
+
+
+def attribution_conflict(path_region: str, path_year: int, attr: Attribution) -> str | None:
+    """Why the path's reading (region, year) contradicts the text's own confident reading, or None."""
+    region, year = confident_text_reading(attr)
+    problems = []
+    if region is not None and not regions_agree(path_region, region):
+        problems.append(f"region: path says {path_region}, text says {region} ({attr.evidence['region'][:60]})")
+    if year is not None and year != path_year:
+        problems.append(f"year: path says {path_year}, text says {year} ({attr.evidence['report_year'][:60]})")
+    return "; ".join(problems) or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from .attribution import (
     Attribution,
     attribute_from_path,
     attribute_from_text,
+    attribution_conflict,
     level_for_region,
     to_simplified,
 )
@@ -69,15 +71,22 @@ def read_report(
     override the path convention ``<level>/<region>/<year>.<ext>`` under ``root``, which overrides
     what is read from the text. A rejected file has ``document=None`` and one ``rejected`` issue
     (reason codes ``empty_file``, ``binary``, ``undecodable``, ``parse_error``, ``no_text_layer``,
-    ``not_a_report``, ``unattributed``); a loaded document may carry ``warning`` issues
+    ``not_a_report``, ``unattributed``, ``attribution_conflict``, ``unreadable``,
+    ``outside_reports_folder``); a loaded document may carry ``warning`` issues
     (``truncated``).
     """
     path = Path(path)
     source_path = str(path)
     size = 0
     encoding: str | None = None
+    outside = _outside_root(path, root)
+    if outside:
+        return _reject(source_path, IngestError("outside_reports_folder", outside), 0, "")
     try:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise IngestError("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
         size = len(data)
         return _read(path, root, data, region, region_level, report_year)
     except _Rejected as rej:
@@ -87,6 +96,16 @@ def read_report(
     except Exception as exc:  # noqa: BLE001 - read_report never raises for bad input
         err = IngestError("parse_error", f"{type(exc).__name__}: {exc}", encoding)
         return _reject(source_path, err, size, "")
+
+
+def _outside_root(path: Path, root: Path | None) -> str | None:
+    """Why ``path`` may not be read (a symlink leading out of ``root``), or None. Reads nothing."""
+    if root is None:
+        return None
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
+        return None
+    return "a symbolic link that leads outside the reports folder; not read (link a file inside the folder instead)"
 
 
 def _reject(source_path: str, err: IngestError, size: int, first_chars: str) -> IngestOutcome:
@@ -158,6 +177,14 @@ def _read(
 
     attr = attribute_from_text(text, hints)
     level, reg, year, source = _attribute(path, root, attr, region, region_level, report_year)
+    if source == "path" and reg is not None and year is not None:
+        conflict = attribution_conflict(reg, int(year), attr)
+        if conflict:
+            msg = (
+                f"the path <level>/<region>/<year> and the text disagree ({conflict}); not loaded under either "
+                "reading: move the file to the path the text names, or fix the file"
+            )
+            raise _Rejected(IngestError("attribution_conflict", msg, encoding), first)
     attributed = source != "text" and None not in (level, reg, year)
     reason = not_a_report_reason(text, hints, attributed=attributed)
     if reason:

@@ -16,6 +16,12 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
+from pipelines.workers import DBT_PID_SUFFIX, clear_stale_dbt
+
+
+def dbt_pidfile(warehouse: Path) -> Path:
+    """Where the ``govreport-dbt`` wrapper records the pid of the dbt building ``warehouse``."""
+    return warehouse.with_name(warehouse.name + DBT_PID_SUFFIX)
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -39,6 +45,11 @@ def warehouse_lock(warehouse: Path, log=None) -> Iterator[None]:
             if log is not None:
                 log.info(f"got the warehouse writer lock after {time.monotonic() - started:.1f}s")
         try:
+            # The lock is ours, so any dbt still building this warehouse outlived a killed run and
+            # would hold DuckDB's write lock: clear it (PR_SET_PDEATHSIG normally prevents this).
+            stale = clear_stale_dbt(str(dbt_pidfile(warehouse)))
+            if stale and log is not None:
+                log.warning(f"killed dbt (pid {stale}) left running by a dead run on {warehouse}")
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

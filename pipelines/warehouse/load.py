@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.staging import StagingStore
+from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
 from pipelines.warehouse.schema import PARTITIONED_TABLES
 
 _ARROW_TYPES = {
@@ -146,16 +147,34 @@ def _pause_for_fault_tests() -> None:
         time.sleep(float(seconds))
 
 
+def _guard_removals(con, store: StagingStore, policy: RemovalPolicy, to_remove: list[str],
+                    to_load: list[str]) -> None:
+    """Apply the removal guard to a load plan (loaded reports removed, or re-staged as unreadable)."""
+    loaded = {k for k, s in con.execute("SELECT partition_key, status FROM raw.load_state").fetchall()
+              if s == "loaded"}
+    unreadable = {k for k in loaded if policy.is_unreadable(k)}
+    for key in loaded.intersection(to_load):
+        staged, _ = store.read_document(key)
+        if staged.get("document") is None and any(i.get("reason_code") == "unreadable"
+                                                  for i in staged.get("issues", [])):
+            unreadable.add(key)
+    plan = plan_removal(loaded, loaded - set(to_remove) - unreadable, unreadable)
+    check_removal(plan, policy.max_share, policy.allow)
+
+
 def sync_raw_tables(
     con: duckdb.DuckDBPyConnection,
     store: StagingStore,
     registered: set[str] | None = None,
     log=None,
+    policy: RemovalPolicy | None = None,
 ) -> LoadSummary:
     """Bring the raw tables in line with the staged partitions, in one transaction.
 
     ``registered`` restricts the load to these partition keys (the Dagster partitions); rows of
-    any other partition are deleted. ``None`` means every staged partition.
+    any other partition are deleted. ``None`` means every staged partition. With a ``policy``,
+    a load that would remove too many loaded reports, or a report whose file became unreadable,
+    raises :class:`~pipelines.warehouse.guard.RemovalRefused` before anything is changed.
     """
     summary = LoadSummary()
     staged = store.ready_partitions()
@@ -169,6 +188,8 @@ def sync_raw_tables(
     # Files set aside as duplicates of a partition that changes or goes are judged again.
     changed |= _duplicates_of(con, changed | set(to_remove)) & set(staged)
     to_load = sorted(changed)
+    if policy is not None:
+        _guard_removals(con, store, policy, to_remove, to_load)
     summary.partitions_unchanged = len(staged) - len(to_load)
     now = datetime.now(UTC).replace(tzinfo=None)
 
@@ -192,6 +213,15 @@ def sync_raw_tables(
                 rows["ingest_quarantine"].append(_quarantine_row(key, issue, now))
             doc = staged_doc.get("document")
             status, report_id = "rejected", None
+            error = extraction.get("error")
+            if doc is not None and error:  # e.g. extraction ran over its time budget
+                rows["ingest_quarantine"].append(_quarantine_row(key, {
+                    "source_path": doc["source_path"], "reason_code": error["reason_code"],
+                    "reason": error["reason"], "severity": "rejected", "detected_encoding": doc.get("encoding"),
+                    "size_bytes": doc.get("size_bytes"), "first_chars": doc["text"][:80].replace("\n", " "),
+                    "duplicate_of": None,
+                }, now))
+                doc = None
             if doc is None:
                 summary.rejected.append(key)
             else:

@@ -15,7 +15,7 @@ import contextlib
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +88,7 @@ def publish_snapshot(
     schemas: tuple[str, ...] = ("main",),
     *,
     storage_version: str | None = None,
+    before_swap: Callable[[Path], None] | None = None,
 ) -> PublishResult:
     """Copy the warehouse's ``schemas`` into a new file and atomically swap it onto ``published``.
 
@@ -96,6 +97,8 @@ def publish_snapshot(
     source is attached read-only only for the copy transaction. Concurrent publishes to the same
     target are serialised with a lock file; stale temp files of killed publishes are removed.
     ``storage_version`` (e.g. ``"v1.1.0"``) writes a file older DuckDB readers can open.
+    ``before_swap(tmp)`` runs on the complete new snapshot just before it is swapped in (the
+    Parquet exports are made there, see :func:`publish_with_exports`); if it raises, nothing is swapped.
     Raises on any failure, leaving the previous published file untouched.
     """
     warehouse = Path(warehouse).resolve()
@@ -113,6 +116,8 @@ def publish_snapshot(
             tables, views = _copy_into(warehouse, tmp, schemas, storage_version)
             _pause_for_test("before_replace")
             _fsync(tmp)
+            if before_swap is not None:
+                before_swap(tmp)
             # A WAL beside the published file could only be left by a crashed writer: never pair it
             # with the new file.
             _remove_quietly(published.with_name(published.name + ".wal"))
@@ -136,39 +141,81 @@ def export_marts(
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
     with _exclusive_lock(export_dir / ".export.lock"):
-        for stale in export_dir.glob(".*.parquet.tmp-*"):
-            _remove_quietly(stale)
-        con = connect_read_only(Path(warehouse_or_published))
-        try:
-            available = _relations(con, _RO, ("main",))
-            names = sorted({name for (_schema, name) in available})
-            if tables is None:
-                selected = [n for n in names if n.startswith(MART_PREFIXES)]
-            else:
-                unknown = sorted(set(tables) - set(names))
-                if unknown:
-                    raise ValueError(f"no such table in main: {', '.join(unknown)}")
-                selected = list(tables)
-            for name in selected:
-                target = export_dir / f"{name}.parquet"
-                tmp = export_dir / f".{name}.parquet.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-                try:
-                    row = con.execute(
-                        f"COPY (SELECT * FROM {_RO}.main.{quote_ident(name)}) "
-                        f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
-                    ).fetchone()
-                    _fsync(tmp)
-                    os.replace(tmp, target)
-                except BaseException:
-                    _remove_quietly(tmp)
-                    raise
-                counts[name] = int(row[0]) if row else 0
-        finally:
-            con.close()
-        _fsync(export_dir)
+        return _export_to(Path(warehouse_or_published), export_dir, tables)
+
+
+def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict[str, int]:
+    """Write the marts of ``source`` to ``export_dir`` (one Parquet file each, temp name then rename)."""
+    export_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for stale in export_dir.glob(".*.parquet.tmp-*"):
+        _remove_quietly(stale)
+    con = connect_read_only(source)
+    try:
+        available = _relations(con, _RO, ("main",))
+        names = sorted({name for (_schema, name) in available})
+        if tables is None:
+            selected = [n for n in names if n.startswith(MART_PREFIXES)]
+        else:
+            unknown = sorted(set(tables) - set(names))
+            if unknown:
+                raise ValueError(f"no such table in main: {', '.join(unknown)}")
+            selected = list(tables)
+        for name in selected:
+            target = export_dir / f"{name}.parquet"
+            tmp = export_dir / f".{name}.parquet.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            try:
+                row = con.execute(
+                    f"COPY (SELECT * FROM {_RO}.main.{quote_ident(name)}) "
+                    f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+                ).fetchone()
+                _fsync(tmp)
+                os.replace(tmp, target)
+            except BaseException:
+                _remove_quietly(tmp)
+                raise
+            counts[name] = int(row[0]) if row else 0
+    finally:
+        con.close()
+    _fsync(export_dir)
     return counts
+
+
+def publish_with_exports(warehouse: Path, published: Path, export_dir: Path) -> tuple[PublishResult, dict[str, int]]:
+    """Publish the snapshot and the Parquet exports of its marts together, or neither.
+
+    The new snapshot is built in a temp file; the marts are exported from it into a temp folder
+    inside ``export_dir``; only when both are complete are the Parquet files moved into place
+    and the snapshot swapped in (renames in the same folders, nothing left to fail). A failure
+    before that leaves the previous snapshot and the previous exports as they were.
+    """
+    export_dir = Path(export_dir).resolve()
+    export_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+
+    def export_then_move(tmp_snapshot: Path) -> None:
+        with _exclusive_lock(export_dir / ".export.lock"):
+            for stale in export_dir.glob(".next-*"):
+                _remove_tree(stale)
+            staging = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            try:
+                counts.update(_export_to(tmp_snapshot, staging, None))
+                _pause_for_test("exports_ready")
+                for name in sorted(counts):
+                    os.replace(staging / f"{name}.parquet", export_dir / f"{name}.parquet")
+                _fsync(export_dir)
+            finally:
+                _remove_tree(staging)
+
+    result = publish_snapshot(warehouse, published, before_swap=export_then_move)
+    return result, counts
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 # --- internals -------------------------------------------------------------------------------

@@ -136,19 +136,19 @@ def test_discover_and_partition_keys(tmp_path):
         "city/南京市/2024.pdf",
         "city/南京市/2024",
         "county/江宁区/2020",
-        "province/a_b_1_/2021",
+        "province/a%2Cb%5B1%5D/2021",
     ]
     assert len(set(keys)) == len(keys)
     assert discover_report_files(tmp_path / "missing") == []
 
 
 def test_sanitise_partition_key():
-    assert sanitise_partition_key("a*b?c\nd...e") == "a_b_c_d_e"
+    assert sanitise_partition_key("a*b?c\nd...e") == "a%2Ab%3Fc%0Ad%2E%2E%2Ee"
 
 
 def test_missing_file_does_not_raise(tmp_path):
     outcome = read_report(tmp_path / "nope.txt")
-    assert outcome.document is None and outcome.issues[0].reason_code == "parse_error"
+    assert outcome.document is None and outcome.issues[0].reason_code == "unreadable"
 
 
 def test_large_file(tmp_path, sample_text):

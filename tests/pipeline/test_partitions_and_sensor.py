@@ -23,10 +23,10 @@ LOAD_ONLY = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "
 
 
 def write_variant(reports: Path, level: str, region: str, year: int, marker: str) -> Path:
-    """A distinct report file: the Nanjing text under another key, with a marker so content differs."""
+    """A distinct report file: the Nanjing text renamed to another region, with a marker so content differs."""
     path = reports / level / region / f"{year}.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"（{marker}）\n" + NANJING_TEXT, encoding="utf-8")
+    path.write_text(f"（{marker}）\n" + NANJING_TEXT.replace("南京市", region), encoding="utf-8")
     return path
 
 
@@ -45,7 +45,7 @@ def evaluate_sensor(instance: dg.DagsterInstance, reports: Path, cursor: str | N
     return result
 
 
-def test_sensor_new_same_changed_removed(tmp_path: Path):
+def test_sensor_new_same_changed_removed(tmp_path: Path, monkeypatch):
     reports = tmp_path / "reports"
     write_variant(reports, "city", "甲市", 2024, "a")
     instance = dg.DagsterInstance.ephemeral()
@@ -67,7 +67,11 @@ def test_sensor_new_same_changed_removed(tmp_path: Path):
     assert [r.partition_key for r in added.run_requests] == ["city/乙市/2024"]
 
     changed_path.unlink()
-    removed = evaluate_sensor(instance, reports, added.cursor)
+    # one of two registered reports gone is more than the 20% the guard lets go unasked
+    refused = evaluate_sensor(instance, reports, added.cursor)
+    assert refused.run_requests == [] and len(instance.get_dynamic_partitions(REPORTS_PARTITION)) == 2
+    monkeypatch.setenv("GOVREPORT_ALLOW_REMOVAL", "1")
+    removed = evaluate_sensor(instance, reports, refused.cursor)
     assert [r.job_name for r in removed.run_requests] == [REFRESH_JOB]
     assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/乙市/2024"]
 
@@ -132,7 +136,7 @@ def test_changed_file_replaces_and_removed_file_drops_its_facts(two_report_wareh
 
     # a changed file: the same key now holds only the opening paragraphs of the report
     path = reports / "city" / "甲市" / "2024.txt"
-    path.write_text(NANJING_TEXT[:1900] + "\n", encoding="utf-8")
+    path.write_text(NANJING_TEXT.replace("南京市", "甲市")[:1900] + "\n", encoding="utf-8")
     assert job.execute_in_process(instance=instance, partition_key="city/甲市/2024", asset_selection=LOAD_ONLY).success
     after_change = _facts_per_report(warehouse)
     assert 0 < after_change["city/甲市/2024"] < before["city/甲市/2024"]
@@ -142,10 +146,13 @@ def test_changed_file_replaces_and_removed_file_drops_its_facts(two_report_wareh
     assert job.execute_in_process(instance=instance, partition_key="city/甲市/2024", asset_selection=LOAD_ONLY).success
     assert _facts_per_report(warehouse) == after_change
 
-    # a removed file: partition deleted (as the sensor does), then the refresh job drops its rows
+    # a removed file: partition deleted (as the sensor does), then the refresh job drops its rows;
+    # one of two reports is more than the 20% a run may remove unasked: the first refresh refuses
     shutil.rmtree(reports / "city" / "甲市")
     instance.delete_dynamic_partition(REPORTS_PARTITION, "city/甲市/2024")
     refresh = defs.resolve_job_def(REFRESH_JOB)
-    assert refresh.execute_in_process(instance=instance).success
+    refused = refresh.execute_in_process(instance=instance, raise_on_error=False)
+    assert not refused.success and _facts_per_report(warehouse) == after_change
+    assert refresh.execute_in_process(instance=instance, tags={"govreport/allow_removal": "true"}).success
     assert _facts_per_report(warehouse) == {"city/乙市/2024": before["city/乙市/2024"]}
     assert query(warehouse, "SELECT count(*) FROM fct_indicator_facts WHERE report_id = 'city/甲市/2024'")[0][0] == 0

@@ -37,7 +37,7 @@ def stage(reports: Path, store: StagingStore, regions: list[str]) -> None:
     for region in regions:
         path = reports / "city" / region / "2024.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"（{region}）\n" + NANJING, encoding="utf-8")
+        path.write_text(f"（{region}）\n" + NANJING.replace("南京市", region), encoding="utf-8")
         key = f"city/{region}/2024"
         payload = ingest_payload(path, reports, key)
         sha = store.write_document(key, payload)
@@ -60,7 +60,7 @@ def test_killed_load_leaves_previous_state_and_next_load_completes(tmp_path: Pat
 
     # change one report and add three: the next load deletes and inserts rows for four partitions
     stage(reports, store, ["甲市", "丙市", "丁市", "戊市"])
-    (reports / "city" / "甲市" / "2024.txt").write_text(NANJING[:3000] + "。\n", encoding="utf-8")
+    (reports / "city" / "甲市" / "2024.txt").write_text(NANJING.replace("南京市", "甲市")[:3000] + "。\n", encoding="utf-8")
     stage_one = ingest_payload(reports / "city" / "甲市" / "2024.txt", reports, "city/甲市/2024")
     store.write_extraction("city/甲市/2024", store.write_document("city/甲市/2024", stage_one),
                            extraction_payload(stage_one["document"]))

@@ -344,3 +344,37 @@ def test_export_marts_explicit_tables_from_the_building_warehouse(tmp_path: Path
     ]
     with pytest.raises(ValueError, match="no_such"):
         export_marts(warehouse, tmp_path / "x", ["no_such"])
+
+
+def test_snapshot_and_exports_are_published_together_or_not_at_all(tmp_path: Path, monkeypatch) -> None:
+    """An export that fails after the new snapshot is built: neither the snapshot nor the Parquet changes."""
+    from pipelines.warehouse import publish as publish_module
+
+    warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "wh.published.duckdb", tmp_path / "exports"
+    _build_warehouse(warehouse)
+    result, counts = publish_module.publish_with_exports(warehouse, published, exports)
+    assert counts == {"dim_indicator": 2, "fct_recent": 1, "fct_target_vs_actual": 1}
+    assert sorted(result.tables) == sorted([*counts, "stg_raw__facts"])
+    before = {p.name: p.read_bytes() for p in [published, *exports.glob("*.parquet")]}
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("INSERT INTO fct_target_vs_actual VALUES ('苏州市', 'gdp_growth', 2023, 5, 5.1, true, 2)")
+    con.close()
+    real_export = publish_module._export_to
+
+    def export_then_fail(source, export_dir, tables):
+        real_export(source, export_dir, tables)  # the new Parquet files exist, in the temp folder
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish_module, "_export_to", export_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        publish_module.publish_with_exports(warehouse, published, exports)
+    assert {p.name: p.read_bytes() for p in [published, *exports.glob("*.parquet")]} == before
+    assert not list(exports.glob(".next-*")) and not list(tmp_path.glob("*.tmp-*"))
+
+    monkeypatch.setattr(publish_module, "_export_to", real_export)
+    _, counts = publish_module.publish_with_exports(warehouse, published, exports)
+    assert counts["fct_target_vs_actual"] == 2
+    assert pq.read_table(exports / "fct_target_vs_actual.parquet").num_rows == 2
+    with connect_read_only(published) as con:
+        assert con.execute("SELECT count(*) FROM fct_target_vs_actual").fetchone()[0] == 2

@@ -1,0 +1,189 @@
+"""No orphans and linear costs: children die with the run, a per-report time budget, linear extraction."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipelines.defs.report_assets import _extract_one
+from pipelines.defs.warehouse_assets import dbt_executable
+from pipelines.extract import extract_facts
+from pipelines.process import extraction_payload, ingest_payload
+from pipelines.staging import StagingStore
+from pipelines.warehouse.connection import open_warehouse
+from pipelines.warehouse.load import sync_raw_tables
+from pipelines.workers import call_with_budget, clear_stale_dbt, init_pool_worker
+from tests.conftest import SAMPLE_REPORTS
+
+NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
+DENSE = "地区生产总值增长1.1%，"
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _wait_gone(pids: list[int], polls: int = 600) -> list[int]:
+    """Poll until every pid is gone (at most ``polls`` × 0.05 s); return those still alive."""
+    for _ in range(polls):
+        alive = [p for p in pids if _alive(p)]
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return alive
+
+
+POOL_THEN_HANG = textwrap.dedent(
+    """
+    import os, sys, time
+    from concurrent.futures import ProcessPoolExecutor
+    from pipelines.workers import init_pool_worker
+    pool = ProcessPoolExecutor(max_workers=2, initializer=init_pool_worker)
+    pids = [pool.submit(os.getpid).result() for _ in range(4)]
+    pool.submit(time.sleep, 600)
+    print(" ".join(str(p) for p in sorted(set(pids))), flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc)."""
+    tree: dict[int, list[int]] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                tree.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    out, todo = [], [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def test_pool_workers_and_their_resource_tracker_die_with_a_killed_run():
+    proc = subprocess.Popen([sys.executable, "-c", POOL_THEN_HANG], stdout=subprocess.PIPE, text=True)
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    everything = _descendants(proc.pid)  # the workers and multiprocessing's resource tracker
+    assert workers and set(workers) <= set(everything) and all(_alive(p) for p in workers)
+    proc.kill()
+    proc.wait()
+    assert _wait_gone(everything) == []
+
+
+EXEC_CHILD = textwrap.dedent(
+    """
+    import os, subprocess, sys, time
+    child = subprocess.Popen([sys.executable, "-c",
+        "import os; from pipelines.workers import die_with_parent; die_with_parent(); "
+        "os.execv('/bin/sleep', ['sleep', '600'])"])
+    print(child.pid, flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_a_child_that_execs_like_the_dbt_wrapper_dies_with_its_parent():
+    """``govreport-dbt`` sets PR_SET_PDEATHSIG and then ``exec``-s dbt: the setting survives the exec."""
+    proc = subprocess.Popen([sys.executable, "-c", EXEC_CHILD], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+    for _ in range(200):  # until the exec happened
+        with open(f"/proc/{child}/cmdline", "rb") as fh:
+            if fh.read().startswith(b"sleep"):
+                break
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    assert _wait_gone([child]) == []
+
+
+def test_dbt_runs_through_the_wrapper():
+    assert Path(dbt_executable()).name == "govreport-dbt"
+
+
+def test_stale_dbt_of_a_dead_run_is_cleared(tmp_path):
+    """A ``dbt`` whose run is gone (parent reaped) is killed by the next writer; a live run's is not."""
+    orphan = subprocess.Popen(["bash", "-c", "(exec -a dbt-build-orphan sleep 600) & echo $!"],
+                              stdout=subprocess.PIPE, text=True)
+    pid = int(orphan.stdout.readline())
+    orphan.wait()  # its parent shell is gone: the sleeper is an orphan named like a dbt
+    pidfile = tmp_path / "w.duckdb.dbt.pid"
+    pidfile.write_text(str(pid))
+    assert clear_stale_dbt(str(pidfile)) == pid
+    assert _wait_gone([pid]) == [] and not pidfile.exists()
+
+    live = subprocess.Popen(["bash", "-c", "exec -a dbt-live sleep 600"])
+    try:
+        pidfile.write_text(str(live.pid))  # parent is this (python) test process: a live run
+        assert clear_stale_dbt(str(pidfile)) is None and _alive(live.pid)
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_budget_sets_a_pathological_report_aside(tmp_path):
+    """Extraction over its budget in a pool worker: a ``timeout`` payload, and the load goes on."""
+    store = StagingStore(tmp_path / "staging")
+    reports = tmp_path / "reports"
+    nanjing = NANJING.read_text(encoding="utf-8")
+    for region, tail in (("甲市", DENSE * 200_000), ("乙市", "")):
+        path = reports / "city" / region / "2024.txt"
+        path.parent.mkdir(parents=True)
+        path.write_text(nanjing.replace("南京市", region) + tail, encoding="utf-8")
+        key = f"city/{region}/2024"
+        payload = ingest_payload(path, reports, key)
+        assert payload["document"] is not None, payload["issues"]
+        store.write_document(key, payload)
+    with ProcessPoolExecutor(max_workers=1, initializer=init_pool_worker) as pool:
+        results = dict(pool.map(_extract_one, [(str(store.root), "city/甲市/2024", 0.5),
+                                               (str(store.root), "city/乙市/2024", 0)]))
+    for key, (sha, payload) in results.items():
+        store.write_extraction(key, sha, payload)
+    assert results["city/甲市/2024"][1]["error"]["reason_code"] == "timeout"
+    assert results["city/乙市/2024"][1]["facts"]
+    with open_warehouse(tmp_path / "wh.duckdb") as con:
+        sync_raw_tables(con, store)
+        loaded = con.execute("SELECT report_id FROM raw.reports").fetchall()
+        quarantined = con.execute("SELECT partition_key, reason_code FROM raw.ingest_quarantine "
+                                  "WHERE severity = 'rejected'").fetchall()
+    assert loaded == [("city/乙市/2024",)]
+    assert quarantined == [("city/甲市/2024", "timeout")]
+
+
+def test_budget_in_process():
+    assert call_with_budget(sum, [1, 2], 5) == (True, 3)
+    done, _ = call_with_budget(extraction_payload, {"text": DENSE * 400_000, "region": "甲市",
+                                                    "region_level": "city", "report_year": 2024}, 0.2)
+    assert done is False
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _cpu_seconds(repetitions: int) -> float:
+    text = DENSE * repetitions
+    best = float("inf")
+    for _ in range(2):
+        started = time.process_time()
+        facts = extract_facts(text, region="南京市", region_level="city", report_year=2024)
+        best = min(best, time.process_time() - started)
+    assert len(facts) == repetitions
+    return best
+
+
+def test_extraction_is_linear_in_the_number_of_figures_in_a_sentence():
+    """×20,000 vs ×2,500 figures in one sentence: CPU time within 2× of the 8× size ratio."""
+    small, large = _cpu_seconds(2_500), _cpu_seconds(20_000)
+    assert large / small < 16, (small, large)
