@@ -41,6 +41,8 @@ from pipelines.extract.units import convert, dimension, known_unit
 
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
 _AMOUNT_DIMS = frozenset({"yuan", "usd"})
+# indicators whose count has one unit only (a count of communities is not a count of households in them)
+_COUNTED_IN = {"old_community_renovation": {"items"}, "affordable_housing_units": {"housing", "items"}}
 _LIST_JOIN = re.compile(r"^(?:左右|以上|以内|以下)?(?:[、和及与]|以及)$")
 
 
@@ -216,6 +218,8 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
         qd, dd = dimension(q.unit), dimension(ind.default_unit)
         if not known_unit(q.unit) and known_unit(ind.default_unit) and q.unit != ":1":
             return None  # 老旧小区既有建筑节能改造9万平方米: not a count of communities
+        if ind.indicator_id in _COUNTED_IN and qd not in _COUNTED_IN[ind.indicator_id]:
+            return None  # 老旧小区改造8.36万户: households in the communities, not communities
         if ind.family == "level" and ((qd in _AMOUNT_DIMS) != (dd in _AMOUNT_DIMS)):
             return None
         if ind.family == "growth" and qd not in _AMOUNT_DIMS:

@@ -99,3 +99,17 @@ def test_state_council_rules(sentence: str, year: int, expected: list[tuple]) ->
 def test_last_years_rate_is_a_base() -> None:
     facts = facts_of(REVIEW + "工业企业利润由上年下降2.3%转为增长8.5%。\n", 2017)
     assert sorted((f.period_year, f.value) for f in facts) == [(2015, -2.3), (2016, 8.5)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 福建 2026: shares of the national average are comparisons
+        ("单位地区生产总值能耗、主要污染物排放强度分别约为全国平均的70%、60%。", []),
+        # 福建 2026: households in renovated communities are not communities
+        ("推动城中村改造2.6万户、老旧小区改造8.36万户。", []),
+        ("完成老旧小区改造101个。", [("old_community_renovation", "count", 101)]),
+    ],
+)
+def test_comparisons_and_counting_units(sentence: str, expected: list[tuple]) -> None:
+    assert _whole(sentence) == expected
