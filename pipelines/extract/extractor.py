@@ -37,7 +37,7 @@ from pipelines.extract.sections import (
 )
 from pipelines.extract.spans import ByStart, Coverage
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
-from pipelines.extract.units import convert, dimension, known_unit
+from pipelines.extract.units import convert, dimension, known_unit, units_fit
 
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
 _AMOUNT_DIMS = frozenset({"yuan", "usd"})
@@ -216,8 +216,8 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
     ind = tax.indicators[ids[0]]
     if family == "level":
         qd, dd = dimension(q.unit), dimension(ind.default_unit)
-        if not known_unit(q.unit) and known_unit(ind.default_unit) and q.unit != ":1":
-            return None  # 老旧小区既有建筑节能改造9万平方米: not a count of communities
+        if ind.family == "level" and q.unit != ":1" and not units_fit(q.unit, ind.default_unit):
+            return None  # 老旧小区既有建筑节能改造9万平方米, PM2.5 in 万亩: not what the indicator measures
         if ind.indicator_id in _COUNTED_IN and qd not in _COUNTED_IN[ind.indicator_id]:
             return None  # 老旧小区改造8.36万户: households in the communities, not communities
         if ind.family == "level" and ((qd in _AMOUNT_DIMS) != (dd in _AMOUNT_DIMS)):

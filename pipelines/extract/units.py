@@ -39,6 +39,26 @@ def known_unit(unit: str | None) -> bool:
     return bool(unit) and unit in _UNIT_DIM
 
 
+_COUNTABLE = frozenset({"enterprises", "households", "items"})  # 家, 户 and 个 all count firms in reports
+_AMOUNTS = frozenset({"yuan", "usd"})
+
+
+def units_fit(unit: str, default_unit: str) -> bool:
+    """True when a value in ``unit`` can measure an indicator whose default unit is ``default_unit``.
+
+    Same dimension, or both money (亿元 / 亿美元), or both counts of firms (家 / 户 / 个); a unit
+    with no known dimension must share its name with the default (件 for 件/万人, 公里 for 公里).
+    """
+    if unit == default_unit:
+        return True
+    if known_unit(unit) and known_unit(default_unit):
+        du, dd = dimension(unit), dimension(default_unit)
+        return du == dd or {du, dd} <= _AMOUNTS or {du, dd} <= _COUNTABLE
+    if known_unit(unit) or known_unit(default_unit):
+        return False
+    return default_unit.startswith(unit) or default_unit.endswith(unit) or unit.endswith(default_unit)
+
+
 def to_base(value: float, unit: str) -> float:
     """``value`` expressed in the base unit of its dimension (1.74 万亿元 -> 1.74e12)."""
     return value * _UNIT_DIM[unit][1] if unit in _UNIT_DIM else value

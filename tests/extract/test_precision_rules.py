@@ -113,3 +113,15 @@ def test_last_years_rate_is_a_base() -> None:
 )
 def test_comparisons_and_counting_units(sentence: str, expected: list[tuple]) -> None:
     assert _whole(sentence) == expected
+
+
+def test_units_fit_the_indicator() -> None:
+    from pipelines.extract.units import units_fit
+
+    assert units_fit("亿美元", "亿元") and units_fit("万家", "万户") and units_fit("件", "件/万人")
+    assert units_fit("万公里", "公里") and units_fit("岁", "岁")
+    assert not units_fit("万亩", "微克/立方米")  # PM2.5 is never an area
+    assert not units_fit("个", "万人") and not units_fit("名", "万人") and not units_fit("项", "元/月")
+    # real misreadings from the 2026 provincial texts: a count of things is not the indicator
+    assert _whole("完成每万城镇常住人口配备18名社区工作者。") == []
+    assert _whole("出台提高城乡低保标准等10项政策。") == []
