@@ -356,7 +356,7 @@ def _for_stata(data: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].astype("float64") if out[col].isna().any() else out[col].astype("int8")
         elif isinstance(dtype, pd.Int64Dtype):
             out[col] = out[col].astype("float64") if out[col].isna().any() else out[col].astype("int32")
-        elif dtype is object or pd.api.types.is_string_dtype(dtype):
+        elif pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             out[col] = out[col].fillna("").astype(str)
     return out
 

@@ -53,7 +53,7 @@ _ETHNIC = (
     "裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺"
 ).split()
 _ETHNIC_SUFFIX = re.compile(
-    "(?:" + "|".join(sorted((e + "族" for e in _ETHNIC), key=len, reverse=True)) + "|蒙古|柯尔克孜|哈萨克)$"
+    "(?:" + "|".join(sorted((e + "族" for e in _ETHNIC), key=len, reverse=True)) + "|蒙古|维吾尔|柯尔克孜|哈萨克)$"
 )
 
 
