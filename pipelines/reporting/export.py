@@ -10,7 +10,10 @@ Two tables, read from the published snapshot (read-only):
   deterministic: ``<indicator_id>_<kind>_<measure>`` with the abbreviations in ``KIND_ABBREV`` and
   ``MEASURE_ABBREV`` (``gdp_growth_t_gr`` = gdp_growth, target, growth_rate); a name that would be longer
   keeps the first characters of the indicator id and ends in 4 hex digits of the SHA-1 of the full name
-  (``urban_per_capita_disposable_i_9f3a_a_gr``-style). Each column's label (Chinese indicator name, kind,
+  (``urban_per_capita_disposable_9f3a_a_gr``-style). Values of one indicator × kind × measure in a unit
+  other than the indicator's standard unit (the extractor could not convert 亿美元 to 亿元, 户 to 家) never
+  share its column: they go to a column of their own, ending in ``_u`` and 3 hex digits of the unit's
+  SHA-1 (``foreign_trade_total_a_lv_u1c5``), labelled with that unit. Each column's label (Chinese indicator name, kind,
   measure and unit, at most 80 characters) is a Stata variable label, a row of the ``variables`` sheet in
   Excel, and of ``<out>.variables.csv`` beside CSV/Parquet output.
 
@@ -155,9 +158,11 @@ class Variable:
     unit: str
 
 
-def variable_name(indicator_id: str, kind: str, measure: str) -> str:
-    """The wide panel's column name for indicator × kind × measure: ASCII, at most 32 characters, stable."""
+def variable_name(indicator_id: str, kind: str, measure: str, other_unit: str | None = None) -> str:
+    """The wide panel's column name for indicator × kind × measure (× a non-standard unit): ASCII, ≤ 32, stable."""
     suffix = f"_{KIND_ABBREV.get(kind, kind)}_{MEASURE_ABBREV.get(measure, measure)}"
+    if other_unit is not None:
+        suffix += "_u" + hashlib.sha1(other_unit.encode("utf-8")).hexdigest()[:3]
     name = f"{indicator_id}{suffix}"
     if len(name) <= STATA_NAME_MAX:
         return name
@@ -195,11 +200,16 @@ def wide_panel(values: pd.DataFrame) -> tuple[pd.DataFrame, list[Variable], pd.D
     if values.empty:
         raise ExportError("fct_panel_values is empty: nothing to export")
     values = values.copy()
+    units = values["unit"].fillna("")
+    default = values["indicator_default_unit"].fillna("") if "indicator_default_unit" in values else units
+    unit_count = units.groupby([values["indicator_id"], values["kind"], values["measure"]]).transform("nunique")
+    other = [None if n == 1 or u == d else u for n, u, d in zip(unit_count, units, default, strict=True)]
     values["variable"] = [
-        variable_name(i, k, m) for i, k, m in zip(values["indicator_id"], values["kind"], values["measure"], strict=True)
+        variable_name(i, k, m, o)
+        for i, k, m, o in zip(values["indicator_id"], values["kind"], values["measure"], other, strict=True)
     ]
     specs = (
-        values.sort_values(["indicator_id", "kind", "measure"])
+        values.sort_values(["indicator_id", "kind", "measure", "variable"])
         .drop_duplicates("variable")[["variable", "indicator_id", "indicator_name_zh", "kind", "measure", "unit"]]
     )
     collisions = specs["variable"].duplicated()

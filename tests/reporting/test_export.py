@@ -110,3 +110,22 @@ def test_errors_are_reported(tmp_path, capsys):
         main(["export", "--format", "sav", "--out", str(tmp_path / "x.sav")])
     assert exc.value.code == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_values_in_another_unit_get_their_own_column():
+    base = {"admin_code": "320100", "region_level": "city", "admin_level": "city", "parent_code": "320000",
+            "province_code": "320000", "indicator_id": "foreign_trade_total", "indicator_name_zh": "外贸进出口总额",
+            "kind": "actual", "measure": "level", "value_low": None, "value_high": None,
+            "indicator_default_unit": "亿元", "qualifier": "exact", "report_id": "r", "fact_id": "f", "quote": "q"}
+    values = pd.DataFrame([
+        base | {"region": "南京市", "year": 2023, "value": 5000.0, "unit": "亿元"},
+        base | {"region": "苏州市", "year": 2023, "value": 3500.0, "unit": "亿美元", "admin_code": "320500"},
+    ])
+    wide, variables, _ = export.wide_panel(values)
+    names = {v.name: v for v in variables}
+    other = variable_name("foreign_trade_total", "actual", "level", "亿美元")
+    assert set(names) == {"foreign_trade_total_a_lv", other} and other.startswith("foreign_trade_total_a_lv_u")
+    assert names[other].label == "外贸进出口总额 实际 总量 (亿美元) [foreign_trade_total]"
+    rows = wide.set_index("region")
+    assert rows.loc["南京市", "foreign_trade_total_a_lv"] == 5000.0 and pd.isna(rows.loc["南京市", other])
+    assert rows.loc["苏州市", other] == 3500.0 and pd.isna(rows.loc["苏州市", "foreign_trade_total_a_lv"])

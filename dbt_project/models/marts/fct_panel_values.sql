@@ -18,7 +18,7 @@ regions as (
 
 indicators as (
 
-    select indicator_id, name_zh from {{ ref('dim_indicator') }}
+    select indicator_id, name_zh, default_unit from {{ ref('dim_indicator') }}
 
 ),
 
@@ -40,6 +40,7 @@ final as (
         v.value_low,
         v.value_high,
         v.unit,
+        indicators.default_unit         as indicator_default_unit,
         v.qualifier,
         v.is_multi_year,
         v.report_id,
