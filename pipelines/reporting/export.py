@@ -307,7 +307,8 @@ def _query(warehouse: Path, sql: str) -> pd.DataFrame:
     try:
         return con.execute(sql).df()
     except Exception as exc:  # noqa: BLE001 - a missing mart is the user's problem to hear about, not a crash
-        raise ExportError(f"cannot read the warehouse {warehouse}: {exc}") from exc
+        hint = " (an older snapshot? `govreport run` rebuilds the marts)" if "does not exist" in str(exc) else ""
+        raise ExportError(f"cannot read the warehouse {warehouse}: {exc}{hint}") from exc
     finally:
         con.close()
 

@@ -13,6 +13,7 @@ from pipelines.reporting import export
 from pipelines.reporting.export import read_export, read_labels, variable_label, variable_name
 
 FORMATS = ["csv", "parquet", "dta", "xlsx"]
+pytestmark = pytest.mark.slow  # most tests read the session-wide dbt build (tests/reporting/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +130,23 @@ def test_values_in_another_unit_get_their_own_column():
     rows = wide.set_index("region")
     assert rows.loc["南京市", "foreign_trade_total_a_lv"] == 5000.0 and pd.isna(rows.loc["南京市", other])
     assert rows.loc["苏州市", other] == 3500.0 and pd.isna(rows.loc["苏州市", "foreign_trade_total_a_lv"])
+
+
+def test_default_reads_the_published_snapshot_read_only(reporting_warehouse, tmp_path, monkeypatch, capsys):
+    before = reporting_warehouse.read_bytes()
+    monkeypatch.setenv("GOVREPORT_PUBLISHED", str(reporting_warehouse))
+    out = tmp_path / "facts.parquet"
+    assert main(["export", "--format", "parquet", "--out", str(out)]) == 0
+    assert "facts: 33 rows" in capsys.readouterr().out
+    assert reporting_warehouse.read_bytes() == before  # opened read-only: the snapshot is untouched
+    assert not reporting_warehouse.with_name(reporting_warehouse.name + ".wal").exists()
+
+
+def test_an_old_snapshot_without_the_mart_is_a_clear_error(tmp_path, capsys):
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    duckdb.connect(str(old)).close()
+    assert main(["export", "--format", "csv", "--wide", "--out", str(tmp_path / "p.csv"), "--warehouse", str(old)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("govreport export: error: cannot read the warehouse") and "govreport run" in err

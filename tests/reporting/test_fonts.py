@@ -15,6 +15,8 @@ from matplotlib.textpath import TextPath
 from pipelines import charts
 from pipelines.reporting import fonts
 
+pytestmark = pytest.mark.slow  # reads the session-wide dbt build (tests/reporting/conftest.py)
+
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
