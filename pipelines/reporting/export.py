@@ -171,10 +171,17 @@ def variable_name(indicator_id: str, kind: str, measure: str, other_unit: str | 
     return f"{indicator_id[:keep]}_{digest}{suffix}"
 
 
-def variable_label(name_zh: str | None, indicator_id: str, kind: str, measure: str, unit: str | None) -> str:
-    """Chinese label of a wide column: 地区生产总值增速 目标 增速 (%) [gdp_growth], cut to 80 characters."""
+def variable_label(
+    name_zh: str | None, indicator_id: str, kind: str, measure: str, unit: str | None,
+    default_measure: str | None = None,
+) -> str:
+    """Chinese label of a wide column: 地区生产总值增速 目标 (%) [gdp_growth], cut to 80 characters.
+
+    The measure is named only when it is not the indicator's own (地区生产总值 实际 增速 (%) [gdp]).
+    """
     unit_text = f" ({unit})" if unit else ""
-    label = f"{name_zh or indicator_id} {KIND_ZH.get(kind, kind)} {MEASURE_ZH.get(measure, measure)}{unit_text}"
+    measure_text = "" if measure == default_measure else f" {MEASURE_ZH.get(measure, measure)}"
+    label = f"{name_zh or indicator_id} {KIND_ZH.get(kind, kind)}{measure_text}{unit_text}"
     tagged = f"{label} [{indicator_id}]"
     return (tagged if len(tagged) <= STATA_LABEL_MAX else label)[:STATA_LABEL_MAX]
 
@@ -210,14 +217,19 @@ def wide_panel(values: pd.DataFrame) -> tuple[pd.DataFrame, list[Variable], pd.D
     ]
     specs = (
         values.sort_values(["indicator_id", "kind", "measure", "variable"])
-        .drop_duplicates("variable")[["variable", "indicator_id", "indicator_name_zh", "kind", "measure", "unit"]]
+        .drop_duplicates("variable")
     )
+    if "indicator_default_measure" not in specs:
+        specs = specs.assign(indicator_default_measure=None)
     collisions = specs["variable"].duplicated()
     if collisions.any():  # pragma: no cover - the hash makes this practically impossible
         raise ExportError(f"variable name collision: {sorted(specs.loc[collisions, 'variable'])}")
     variables = [
-        Variable(r.variable, variable_label(r.indicator_name_zh, r.indicator_id, r.kind, r.measure, r.unit),
-                 r.indicator_id, r.kind, r.measure, r.unit or "")
+        Variable(
+            r.variable,
+            variable_label(r.indicator_name_zh, r.indicator_id, r.kind, r.measure, r.unit, r.indicator_default_measure),
+            r.indicator_id, r.kind, r.measure, r.unit or "",
+        )
         for r in specs.itertuples(index=False)
     ]
     keys = list(PANEL_KEYS)

@@ -44,8 +44,10 @@ def test_wide_round_trip(fmt, exported, reporting_warehouse):
     back = read_export(exported[(fmt, True)], wide=True)
     assert_frame_equal(back, expected, check_dtype=True)
     labels = read_labels(exported[(fmt, True)])
-    assert labels["gdp_growth_t_gr"] == "地区生产总值增速 目标 增速 (%) [gdp_growth]"
+    assert labels["gdp_growth_t_gr"] == "地区生产总值增速 目标 (%) [gdp_growth]"
     assert {v.name for v in variables} <= set(labels)
+    assert labels["gdp_a_lv"] == "地区生产总值 实际 (亿元) [gdp]"
+    assert labels["gdp_growth_a_agr"] == "地区生产总值增速 实际 年均增速 (%) [gdp_growth]"
 
 
 def test_wide_panel_values_and_codes(exported):

@@ -18,7 +18,7 @@ regions as (
 
 indicators as (
 
-    select indicator_id, name_zh, default_unit from {{ ref('dim_indicator') }}
+    select indicator_id, name_zh, measure as default_measure, default_unit from {{ ref('dim_indicator') }}
 
 ),
 
@@ -36,6 +36,7 @@ final as (
         indicators.name_zh              as indicator_name_zh,
         v.kind,
         v.measure,
+        indicators.default_measure      as indicator_default_measure,
         v.value_mid                     as value,
         v.value_low,
         v.value_high,
