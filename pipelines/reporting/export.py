@@ -20,7 +20,7 @@ Two tables, read from the published snapshot (read-only):
 Formats: ``csv`` (UTF-8 with BOM, so Excel opens Chinese text), ``parquet``, ``dta`` (Stata 118, UTF-8,
 variable labels; Stata has no missing string, so a missing text reads back as an empty string),
 ``xlsx`` (data sheet, ``variables`` sheet, and a ``provenance`` sheet holding each value's quote,
-report and fact id). ``read_export`` reads any of them back with the same values and types.
+report and fact id; control characters Excel cannot store are dropped from text). ``read_export`` reads any of them back with the same values and types.
 """
 
 from __future__ import annotations
@@ -233,7 +233,10 @@ def wide_panel(values: pd.DataFrame) -> tuple[pd.DataFrame, list[Variable], pd.D
         for r in specs.itertuples(index=False)
     ]
     keys = list(PANEL_KEYS)
-    index = values[keys].drop_duplicates().sort_values(["region", "year"]).reset_index(drop=True)
+    # one row per region and year (a region reported at two levels keeps its first level in sort order)
+    index = (
+        values[keys].sort_values(keys, na_position="last").drop_duplicates(["region", "year"]).reset_index(drop=True)
+    )
     pivot = values.pivot_table(index=["region", "year"], columns="variable", values="value", aggfunc="first")
     wide = index.merge(pivot.reset_index(), on=["region", "year"], how="left")
     wide = wide[keys + [v.name for v in variables]]
@@ -405,14 +408,25 @@ def _write_dta(data: pd.DataFrame, path: Path, *, labels: dict[str, str], table:
     )
 
 
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the control characters Excel cannot hold (page-break debris from PDFs) from text cells."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col].dtype) or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in out[col]]
+    return out
+
+
 def _write_xlsx(
     data: pd.DataFrame, path: Path, *, codebook: pd.DataFrame | None, provenance: pd.DataFrame, table: str, **_: Any
 ) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        data.to_excel(writer, sheet_name=table, index=False)
+        _xlsx_safe(data).to_excel(writer, sheet_name=table, index=False)
         if codebook is not None:
             codebook.to_excel(writer, sheet_name="variables", index=False)
-        provenance.to_excel(writer, sheet_name="provenance", index=False)
+        _xlsx_safe(provenance).to_excel(writer, sheet_name="provenance", index=False)
         for sheet in writer.sheets.values():
             sheet.freeze_panes = "B2"
 
