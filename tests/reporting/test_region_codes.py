@@ -83,3 +83,22 @@ def test_renamed_and_ambiguous_regions(dim_region):
     # 鼓楼区 is a district of four cities: no guess, but the row is there and says why
     assert dim_region["鼓楼区"][0] is None
     assert dim_region["鼓楼区"][9] == 4
+
+
+def test_every_city_of_the_city_excerpts_has_one_division():
+    """The 39 city and county-level-city reports of ../shared name real divisions: each matches exactly one
+    seed row by full name, under the province the manifest gives."""
+    from tests.conftest import SHARED
+
+    manifest = SHARED / "corpus" / "city_excerpts" / "manifest.csv"
+    if not manifest.exists():
+        pytest.skip("../shared/corpus/city_excerpts not present (only developer machines and CI have it)")
+    with region_codes.SEED_PATH.open(encoding="utf-8") as fh:
+        seed = [r for r in csv.DictReader(fh) if r["status"] == "current"]
+    with manifest.open(encoding="utf-8") as fh:
+        cities = {(r["city"], r["province"]) for r in csv.DictReader(fh)}
+    assert len(cities) >= 30
+    for city, province in sorted(cities):
+        matches = [r for r in seed if r["region"] == city and r["region_level"] in ("city", "county")]
+        assert len(matches) == 1, (city, matches)
+        assert matches[0]["parent_province"] == province, (city, matches[0])
