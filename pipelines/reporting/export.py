@@ -98,6 +98,38 @@ FACT_COLUMNS: dict[str, str] = {
     "section": "str",
     "extractor_version": "str",
 }
+FACT_LABELS = {
+    "fact_id": "事实编号 fact id",
+    "region": "地区 region",
+    "admin_code": "行政区划代码 administrative division code (GB/T 2260)",
+    "region_level": "报告层级 report level",
+    "admin_level": "行政级别 administrative level",
+    "parent_code": "上级行政区划代码 parent code",
+    "province_code": "省级行政区划代码 province code",
+    "report_id": "报告 report id",
+    "report_year": "报告年份 report year",
+    "indicator_id": "指标编号 indicator id",
+    "indicator_name_zh": "指标名称 indicator name",
+    "kind": "类型 kind: actual / target / plan_target",
+    "period_year": "所指年份 year the value describes",
+    "measure": "度量 measure",
+    "value": "数值(原文) value as written",
+    "value_low": "区间下限(原文) range low as written",
+    "value_high": "区间上限(原文) range high as written",
+    "unit": "单位(原文) unit as written",
+    "value_std": "标准单位数值 value in the standard unit",
+    "unit_std": "标准单位 standard unit",
+    "qualifier": "限定 qualifier (左右/以上/区间...)",
+    "is_headline": "是否出自主要目标段落 headline paragraph",
+    "subject": "局部主体(空=全地区) subject, empty = whole region",
+    "is_whole_region": "是否全地区 whole region",
+    "is_multi_year": "是否多年度 multi-year measure",
+    "quote": "原文 quote",
+    "char_start": "原文起始位置 quote start offset",
+    "char_end": "原文结束位置 quote end offset",
+    "section": "章节 section",
+    "extractor_version": "抽取器版本 extractor version",
+}
 PANEL_KEYS: dict[str, str] = {
     "region": "str",
     "admin_code": "str",
@@ -266,7 +298,7 @@ def export(warehouse: Path, out: Path, fmt: str, *, wide: bool = False) -> Expor
         table = "wide"
     else:
         data = load_facts(warehouse)
-        labels = {}
+        labels = FACT_LABELS
         codebook = None
         provenance = data[["fact_id", "region", "admin_code", "report_id", "quote", "char_start", "char_end"]]
         table = "facts"

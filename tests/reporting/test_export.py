@@ -152,3 +152,9 @@ def test_an_old_snapshot_without_the_mart_is_a_clear_error(tmp_path, capsys):
     assert main(["export", "--format", "csv", "--wide", "--out", str(tmp_path / "p.csv"), "--warehouse", str(old)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("govreport export: error: cannot read the warehouse") and "govreport run" in err
+
+
+def test_facts_dta_has_labels(exported):
+    labels = read_labels(exported[("dta", False)])
+    assert labels["admin_code"].startswith("行政区划代码")
+    assert labels["subject"] == "局部主体(空=全地区) subject, empty = whole region"
