@@ -6,6 +6,7 @@
     govreport quarantine [--warehouse PATH]                 files set aside, with their reasons
     govreport query SQL [--warehouse PATH]                  run SQL on the published warehouse
     govreport chart ...                                     target-vs-actual / cross-region charts
+    govreport export --format csv|parquet|dta|xlsx [--wide] --out PATH   facts or region × year panel
     govreport bench [--quick]                               throughput benchmarks
 """
 
@@ -140,6 +141,19 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.reporting import export
+
+    target = (args.warehouse or paths.published_path()).resolve()
+    try:
+        result = export.export(target, args.out, args.format, wide=args.wide)
+    except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
+        print(f"govreport export: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {result.path} ({result.table}: {result.rows} rows, {result.columns} columns)")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from pipelines.bench import main as bench_main
 
@@ -195,6 +209,15 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--out", type=Path, required=True)
     _warehouse_arg(ch)
     ch.set_defaults(func=_cmd_chart)
+
+    ex = sub.add_parser("export", help="write the facts or the region × year panel as csv, parquet, dta or xlsx")
+    ex.add_argument("--format", required=True, choices=["csv", "parquet", "dta", "xlsx"])
+    ex.add_argument("--wide", action="store_true",
+                    help="one row per region and year, one column per indicator × kind × measure")
+    ex.add_argument("--out", type=Path, required=True)
+    ex.add_argument("--warehouse", type=Path, default=None,
+                    help="DuckDB file to read (default: the published snapshot, opened read-only)")
+    ex.set_defaults(func=_cmd_export)
 
     b = sub.add_parser("bench", help="extraction throughput vs jieba and a regex scan; scaling")
     b.add_argument("--quick", action="store_true")

@@ -267,7 +267,7 @@ def test_dim_region_codes(con):
     assert rows["南京市"] == ("city", "江苏省", "320100", 2, 2024, 2025)
     assert rows["国务院"] == ("national", None, "100000", 2, 2024, 2025)
     assert rows["江苏省"][2] == "320000"
-    assert rows["江宁区"] == ("county", None, None, 1, 2024, 2024)  # not in the seed: still present, no code
+    assert rows["江宁区"] == ("county", "江苏省", "320115", 1, 2024, 2024)  # every county is in the seed now
     # a county written with its parent city matches the seed row 海拉尔区
     assert rows["呼伦贝尔市海拉尔区"] == ("county", "内蒙古自治区", "150702", 1, 2015, 2015)
 
