@@ -376,6 +376,11 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     if span is None:
         return False
     measure = span
+    if measure == "growth_rate" and kind == "actual" and ctx.report_year:
+        # "2005年与2000年相比，国内生产总值增长57.3%": growth over a span named before the subject
+        named = P.COMPARED_WITH_YEAR.search(text, max(ctx.sent_start, m.start - 30), m.start)
+        if named and int(named.group(1)) < ctx.report_year - 2:
+            measure = "cumulative_growth_rate"
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
     after_pos = q.end if after is None else after
     base = from_base(zone, text[after_pos : after_pos + 32], mode, ctx.report_year)  # 增加到… is short

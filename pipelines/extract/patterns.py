@@ -34,6 +34,7 @@ TO_AFTER = re.compile(
 DECLINE_WORDS = re.compile(r"(?:下降|微降|降低|减少|回落|下跌|下滑|萎缩|降幅|缩小|收窄|负增长)(?![到至为])")
 AVERAGE_WORDS = re.compile(r"年均|年平均|平均每年")
 CUMULATIVE_BASE = re.compile(r"(?:比|较|与)(?:19|20)\d\d年(?:相比)?")
+COMPARED_WITH_YEAR = re.compile(r"(?:与|同|比|较)((?:19|20)\d\d)年(?:相比|比较)")
 CUMULATIVE_WORDS = re.compile(r"累计|累积|五年共|五年来共|合计")
 INCREMENT_WORDS = re.compile(
     r"新增|净增|新认定|新培育|新引进|获批|新设|新建成|新开通|新上市|新登记|增加了|(?:比|较)(?:上年|去年|上年度)(?:增加|多|净增)"

@@ -90,6 +90,9 @@ def test_indicators_added_from_real_reports(sentence: str, expected: list[tuple]
         ("国内生产总值增加到121万亿元，五年年均增长5.2%，十年增加近70万亿元、年均增长6.2%。", 2023,
          [("gdp", "level", 121), ("gdp_growth", "avg_growth_rate", 5.2)]),
         ("粮食产量连年稳定在1.3万亿斤以上。", 2023, []),
+        # 国务院 2006: a span named before the subject
+        ("2005年与2000年相比，国内生产总值增长57.3%，年均增长9.5%。", 2006,
+         [("gdp_growth", "avg_growth_rate", 9.5), ("gdp_growth", "cumulative_growth_rate", 57.3)]),
     ],
 )
 def test_state_council_rules(sentence: str, year: int, expected: list[tuple]) -> None:
