@@ -99,22 +99,3 @@ def test_growth_with_qualifiers_parse_back(v10: int, qual: tuple[str, str]) -> N
     assert [(f.indicator_id, f.value, f.qualifier) for f in facts] == [
         ("general_budget_revenue_growth", value, qual[1])]
 
-
-def test_extraction_is_linear_in_figures_per_sentence() -> None:
-    """×8 the figures in one sentence costs about ×8 the time, far from quadratic ×64; measured side by side."""
-    import time
-
-    from pipelines.extract import extract_facts
-
-    def cost(n: int) -> float:
-        text = "一、2025年工作回顾\n" + "地区生产总值增长1.1%，" * n + "\n"
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            facts = extract_facts(text, report_year=2026)
-            best = min(best, time.perf_counter() - started)
-        assert len(facts) == n
-        return best
-
-    small, large = cost(500), cost(4000)
-    assert large / small < 24, (small, large)  # linear: ~8, quadratic: ~64
