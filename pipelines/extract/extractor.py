@@ -63,6 +63,7 @@ class _Context:
     last_list: tuple | None = None
     stated: dict[int, str] = field(default_factory=dict)  # fact id -> "stock" (累计达到) | "flow" (建成, 筹措)
     first_ends: dict[tuple, int | None] = field(default_factory=dict)
+    lost_percent: bool = False  # the text has no % sign at all: a page that lost them
 
     def before(self, pattern: re.Pattern[str] | str, upto: int, start: int | None = None) -> bool:
         """True when ``pattern`` occurs wholly between ``start`` (default: the sentence start) and ``upto``.
@@ -611,6 +612,20 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
                 _emit(ctx, m, q, zone, lead, min(span_start, q.start), out, forced=forced, after=run[-1].end)
 
 
+_BARE_RATE = re.compile(
+    r"(?:增长|下降|提高|回落|涨幅|增幅|增速|率|控制在)((?<![\d.])\d{1,2}(?:\.\d{1,2})?)(?=[，,；;。、和]|$)"
+)
+
+
+def _bare_rates(text: str, s0: int, s1: int, mentioned: Coverage) -> list[Quantity]:
+    """Rates whose % sign the page lost (温州 2015: 同比增长7.2, 城镇登记失业率1.91), in a text with no % at all."""
+    out = []
+    for m in _BARE_RATE.finditer(text, s0, s1):
+        if not mentioned.any_covered(m.start(1), m.end(1)):
+            out.append(Quantity(m.start(1), m.end(1), float(m.group(1)), None, None, "%", False, None))
+    return out
+
+
 def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
     text = ctx.norm.text
     s0, s1 = ctx.sent_start, ctx.sent_end
@@ -626,6 +641,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
         if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
             q = replace(q, unit="元/月")
         qs.append(q)
+    if ctx.lost_percent:
+        qs = sorted(qs + _bare_rates(text, s0, s1, mentioned), key=lambda q: q.start)
     if not qs:
         return
     used: set[int] = set()
@@ -810,7 +827,8 @@ def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int 
     if not mentions:
         return
     mode, period = _sentence_mode(mode, nt[s0:s1], ry, plan_end)
-    ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1)
+    ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1,
+                   lost_percent=norm.lost_percent)
     first = len(out)
     _sentence_facts(ctx, mentions, out)
     out[first:] = _flows_beside_stocks(out[first:], ctx.stated)

@@ -128,3 +128,13 @@ def test_units_fit_the_indicator() -> None:
     # real misreadings from the 2026 provincial texts: a count of things is not the indicator
     assert _whole("完成每万城镇常住人口配备18名社区工作者。") == []
     assert _whole("出台提高城乡低保标准等10项政策。") == []
+
+
+def test_a_page_that_lost_its_percent_signs() -> None:
+    # 温州 2015: the page prints no % at all; in a text with % signs a bare number is never a rate
+    lost = REVIEW + "实现地区生产总值4303亿元,同比增长7.2,一般公共预算收入353亿元,增长8.8。城镇登记失业率1.91。\n"
+    got = {(f.indicator_id, f.value, f.unit) for f in facts_of(lost, 2015)}
+    assert {("gdp_growth", 7.2, "%"), ("general_budget_revenue_growth", 8.8, "%"),
+            ("registered_unemployment_rate", 1.91, "%")} <= got
+    kept = REVIEW + "实现地区生产总值4303亿元,同比增长7.2%,一般公共预算收入353亿元,增长8.8。\n"
+    assert {f.indicator_id for f in facts_of(kept, 2015)} == {"gdp", "gdp_growth", "general_budget_revenue"}
