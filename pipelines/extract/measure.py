@@ -22,6 +22,7 @@ FLOW_INDICATORS = frozenset({
     "new_foreign_invested_enterprises",
 })
 _PER_YEAR = re.compile(r"每年|年均")
+_ONE_YEAR = re.compile(r"全年|当年|年内|去年|一年来")
 _FLOW_VERB = re.compile(r"(?:新增|净增|新建|建设|筹集|改造|引进|培育|转移|开工|建成|落户|新认定|新培育|获批)")
 _STOCK_VERB = re.compile(r"(?:达到|达|增至|增加到|提高到|提升至|总量|总数|突破|超过|迈上|跃上|稳定在|保持在)$")
 
@@ -91,8 +92,8 @@ def span_measure(measure: str, kind: str, *, indicator_id: str, words: MeasureWo
         return "cumulative_level"
     if _PER_YEAR.search(zone) or _PER_YEAR.search(before[-4:]):
         return None  # 每年超过90万人: a yearly average of a level has no measure
-    if not review5 or names_last_year:
-        return measure
+    if not review5 or names_last_year or _ONE_YEAR.search(before[-6:] + zone):
+        return measure  # 全年实现新增就业5650人: one year's figure, even inside a five-year review
     stock = bool(_STOCK_VERB.search(zone)) and not P.INCREMENT_WORDS.search(around)
     if measure == "increment" or indicator_id in FLOW_INDICATORS or (not stock and _FLOW_VERB.search(before[-6:] + zone)):
         return "cumulative_level"

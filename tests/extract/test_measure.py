@@ -61,6 +61,7 @@ def test_five_year_review_totals() -> None:
     # the review's last year named alone, and one-year reports, keep the year's measure
     assert _span("count", "actual", "", indicator_id="urban_new_jobs", review5=True, names_last_year=True) == "count"
     assert _span("count", "actual", "", indicator_id="urban_new_jobs") == "count"
+    assert _span("count", "actual", "", indicator_id="urban_new_jobs", before="全年实现", review5=True) == "count"
     # 累计 in a five-year review
     assert _span("level", "actual", "累计完成", indicator_id="fixed_asset_investment_growth",
                  review5=True) == "cumulative_level"
