@@ -29,6 +29,8 @@ from pipelines.extract.period import (
 )
 from pipelines.extract.scope import COMPONENT_SUBJECTS, INDICATOR_PARTS, part_subject
 from pipelines.extract.sections import (
+    ACTUAL_SENTENCE,
+    REVIEW5_START_OF_SENTENCE,
     Paragraph,
     infer_report_year,
     is_forward_plan,
@@ -371,7 +373,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         measure, kind, indicator_id=ind.indicator_id, words=words,
         subject_text=m.subject.text if m.subject.implies_growth else "",
         review5=mode == "review5", past_plan=ctx.before(P.PAST_PLAN_PERIOD, q.start),
-        review_sentence=mode == "review5" and not last_year and ctx.before(P.REVIEW5_SENT, q.start, ctx.para.start),
+        review_sentence=mode == "review5" and not last_year,
         names_last_year=last_year,
     )
     if span is None:
@@ -764,13 +766,22 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
             continue
         looking_back = False  # "过去一年，…。国内生产总值增长10.3%" inside a target paragraph
         in_targets = False  # "今年的预期目标是…" inside a paragraph without a target heading
+        # a five-year review paragraph may turn back to the last year (…这五年…。一年来，…) and
+        # forward again (…。五年来，…): the mode follows those sentences
+        review_mode = "review5"
         for s0, s1 in _sentences(nt, para.start, para.end):
             if para.mode == "target":
                 if P.PAST_YEAR_START.match(nt, s0):
                     looking_back = True
                 elif looking_back and P.THIS_YEAR.search(nt, s0, s1):
                     looking_back = False
-            pieces = [(s0, s1, "actual" if looking_back else para.mode)]
+            if para.mode == "review5":
+                if REVIEW5_START_OF_SENTENCE.match(nt, s0):
+                    review_mode = "review5"
+                elif ACTUAL_SENTENCE.match(nt, s0):
+                    review_mode = "actual"
+            sentence_mode = review_mode if para.mode == "review5" else para.mode
+            pieces = [(s0, s1, "actual" if looking_back else sentence_mode)]
             if para.mode == "actual":
                 cue = target_cue(nt[s0:s1], ry)
                 if cue is not None:

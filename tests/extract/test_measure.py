@@ -96,3 +96,20 @@ def test_five_year_review_in_a_report() -> None:
 def test_signs_of_change(sentence: str, value: float) -> None:
     facts = [f for f in facts_of("一、2025年工作回顾\n" + sentence + "。\n", 2026) if f.unit == "%"]
     assert [f.value for f in facts] == [value], facts
+
+
+def test_a_paragraph_that_turns_to_the_five_year_review() -> None:
+    # 山东 2026: the review opens mid-paragraph (…收官之年。五年来，…) and the following highlights
+    # speak of the five years; 云南 2026: 各位代表！刚刚过去的2025年… turns back to the last year
+    text = ("一、2025年及“十四五”时期工作回顾\n各位代表！2025年是“十四五”收官之年。五年来，我们牢记嘱托。\n"
+            "——经济综合实力实现新跃升。全省地区生产总值年均增长5.9%；人均生产总值由7.34万元提升至10.26万元，"
+            "居民人均可支配收入增长34.3%。\n"
+            "各位代表！刚刚过去的2025年，全省地区生产总值增长5.5%。\n")
+    got = {(f.indicator_id, f.measure, f.period_year, f.value) for f in facts_of(text, 2026)}
+    assert got == {
+        ("gdp_growth", "avg_growth_rate", 2025, 5.9),
+        ("gdp_per_capita", "level", 2020, 7.34),
+        ("gdp_per_capita", "level", 2025, 10.26),
+        ("per_capita_disposable_income_growth", "cumulative_growth_rate", 2025, 34.3),
+        ("gdp_growth", "growth_rate", 2025, 5.5),
+    }
