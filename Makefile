@@ -13,26 +13,32 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	cd dbt_project && GOVREPORT_WAREHOUSE=$(CURDIR)/data/warehouse/parse.duckdb ../$(BIN)/dbt parse --quiet --profiles-dir .
 	touch $(STAMP)
 
-install: $(STAMP)
+# The dbt manifest the Dagster definitions load: parsed again whenever a model, seed, macro or test changes.
+MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := dbt_project/dbt_project.yml $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null)
+$(MANIFEST): $(STAMP) $(DBT_SOURCES)
+	cd dbt_project && GOVREPORT_WAREHOUSE=$(CURDIR)/data/warehouse/parse.duckdb ../$(BIN)/dbt parse --quiet --profiles-dir .
+	touch $(MANIFEST)
 
-run: $(STAMP)
+install: $(STAMP) $(MANIFEST)
+
+run: install
 	$(BIN)/govreport run
 
-test: $(STAMP)
+test: install
 	$(BIN)/ruff check pipelines tests
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff check pipelines tests
 
-dev: $(STAMP)
+dev: install
 	mkdir -p .dagster_home && cp -n scripts/dagster.yaml .dagster_home/dagster.yaml || true
 	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/govreport bench
 
 clean:

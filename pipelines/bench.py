@@ -12,7 +12,8 @@ Full mode adds:
 * the incremental case: one new report added to the N=1000 warehouse, run for its partition only;
 * both cores: ingest+extract of ~200 reports in one process against a pool of two.
 
-Results go to ``bench/results/results.md`` and ``results.csv``; the last stdout line is one JSON
+Results go to ``data/bench/results.md`` and ``results.csv`` (git-ignored; ``--results-dir
+bench/results`` updates the published copy); the last stdout line is one JSON
 object with the headline numbers. Progress goes to stderr.
 """
 
@@ -44,7 +45,10 @@ from pathlib import Path
 
 from pipelines import paths
 
-RESULTS_DIR = paths.PROJECT_ROOT / "bench" / "results"
+# Results of a run go outside tracked files (data/bench/, git-ignored); the published figures in
+# bench/results/ change only when asked: --results-dir bench/results.
+RESULTS_DIR = paths.PROJECT_ROOT / "data" / "bench"
+PUBLISHED_RESULTS_DIR = paths.PROJECT_ROOT / "bench" / "results"
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 FULL_SIZES = (100, 1000, 5000)
 QUICK_SIZES = (50,)
@@ -933,7 +937,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-parallel", action="store_true", help="skip the one vs two processes comparison")
     p.add_argument("--profile", action="store_true",
                    help="also write cProfile hotspots (profile_*.txt) to the results folder, even with --no-write")
-    p.add_argument("--results-dir", type=Path, default=RESULTS_DIR, help="where results.md/csv go")
+    p.add_argument("--results-dir", type=Path, default=RESULTS_DIR,
+                   help="where results.md/csv go (default data/bench, untracked; bench/results is the published copy)")
     p.add_argument("--no-write", action="store_true", help="do not write result files")
     return p
 

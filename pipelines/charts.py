@@ -2,26 +2,24 @@
 
 Reads the warehouse (or, better, the published snapshot) read-only; draws with matplotlib's Agg
 canvas (no pyplot state, no display, no network). Output is PNG or a self-contained HTML page
-(inline SVG plus a data table). Without a CJK font the chart's labels fall back to ASCII
-(indicator ids, region codes R01..) and the Chinese names stay in the HTML table.
+(inline SVG plus a data table). Labels are Chinese in every output: the font comes from
+``pipelines.reporting.fonts`` (a system CJK font, else Noto Sans SC shipped by a dependency), and the
+SVG of HTML pages carries its glyphs as paths, so no viewer needs a Chinese font either.
 """
 
 from __future__ import annotations
 
-import functools
 import html
 import io
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import matplotlib
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from pipelines.reporting import fonts
 from pipelines.warehouse.publish import connect_read_only
 
 MET_COLOUR = "#2e7d32"
@@ -40,56 +38,22 @@ QUALIFIER_MARK = {
     "exact": "",
 }
 
-ASCII_UNITS = {
-    "%": "%",
-    "个百分点": "pp",
-    "亿元": "100M CNY",
-    "万亿元": "trillion CNY",
-    "万元": "10k CNY",
-    "元": "CNY",
-    "亿美元": "100M USD",
-    "万人": "10k persons",
-    "人": "persons",
-    "家": "firms",
-    "万吨": "10k t",
-    "吨": "t",
-    "公里": "km",
-    "万千瓦": "10 MW",
-    "个": "count",
-}
-
-
 class NoChartData(LookupError):
     """The marts hold no rows for the requested chart."""
 
 
 @dataclass
 class ChartResult:
-    """The written chart file and the data points drawn (one dict per point, JSON-friendly)."""
+    """The written chart file, the data points drawn (one dict per point, JSON-friendly) and the font used."""
 
     path: Path
     points: list[dict[str, Any]] = field(default_factory=list)
+    font_family: str | None = None
 
 
-@functools.lru_cache(maxsize=1)
-def cjk_font_family() -> str | None:
-    """Name of an installed font matplotlib can use for Chinese text, or None (``fc-list :lang=zh``)."""
-    if shutil.which("fc-list") is None:
-        return None
-    try:
-        listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    for line in listing.stdout.splitlines():
-        font_file = line.split(":", 1)[0].strip()
-        if not font_file:
-            continue
-        try:
-            font_manager.fontManager.addfont(font_file)
-            return font_manager.FontProperties(fname=font_file).get_name()
-        except (OSError, RuntimeError, ValueError):
-            continue
-    return None
+def cjk_font_family() -> str:
+    """Family name of the font charts draw Chinese with (see ``pipelines.reporting.fonts.cjk_font``)."""
+    return fonts.cjk_font().family
 
 
 def target_vs_actual_chart(
@@ -166,14 +130,10 @@ def target_vs_actual_chart(
                 )
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
-        ax.set_xlabel("year")
-        ax.set_ylabel(f"{chosen} ({_unit_label(unit, cjk)})" if unit else chosen)
+        ax.set_xlabel("年份 year")
+        ax.set_ylabel(f"{chosen} ({unit})" if unit else chosen)
         name = info.get("name_zh")
-        ax.set_title(
-            f"{region} {name or indicator_id}: 目标 vs 实际"
-            if cjk
-            else f"{indicator_id}: target vs actual ({chosen})"
-        )
+        ax.set_title(f"{region} {name or indicator_id}: 目标 vs 实际")
         _legend(ax)
         ax.grid(axis="y", alpha=0.3)
 
@@ -196,7 +156,7 @@ def target_vs_actual_chart(
             for p in points
         ]
         _save(fig, out, title, columns, rows)
-    return ChartResult(path=out, points=points)
+    return ChartResult(path=out, points=points, font_family=cjk)
 
 
 def cross_region_chart(
@@ -234,8 +194,8 @@ def cross_region_chart(
     chosen = _choose_measure(df, measure or info.get("measure"))
     points = [_clean(row) for row in df[df["measure"] == chosen].to_dict("records")]
     cjk = cjk_font_family()
-    for i, p in enumerate(points, start=1):
-        p["label"] = p["region"] if cjk else f"R{i:02d}"
+    for p in points:
+        p["label"] = p["region"]
     unit = _first(p["unit"] for p in points)
 
     with matplotlib.rc_context(_rc(cjk)):
@@ -265,13 +225,9 @@ def cross_region_chart(
                 fontsize=8,
             )
         ax.set_yticks(ys, [p["label"] for p in points])
-        ax.set_xlabel(f"{chosen} ({_unit_label(unit, cjk)})" if unit else chosen)
+        ax.set_xlabel(f"{chosen} ({unit})" if unit else chosen)
         name = info.get("name_zh")
-        ax.set_title(
-            f"{name or indicator_id} {year} {kind} ({region_level})"
-            if cjk
-            else f"{indicator_id} {year} {kind} by {region_level}"
-        )
+        ax.set_title(f"{name or indicator_id} {year} {kind} ({region_level})")
         ax.grid(axis="x", alpha=0.3)
 
         title = f"{name or indicator_id}（{indicator_id}）{year} 年 {kind} · {region_level} 横向比较"
@@ -286,7 +242,7 @@ def cross_region_chart(
         ]
         rows = [{**p, "value_text": _range_text(p["value"], p["value_low"], p["value_high"])} for p in points]
         _save(fig, out, title, columns, rows)
-    return ChartResult(path=out, points=points)
+    return ChartResult(path=out, points=points, font_family=cjk)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -368,17 +324,13 @@ def _range_text(value: float | None, low: float | None, high: float | None) -> s
     return _fmt(value if value is not None else low if low is not None else high)
 
 
-def _unit_label(unit: str | None, cjk: str | None) -> str:
-    if not unit or cjk or unit.isascii():
-        return unit or ""
-    return ASCII_UNITS.get(unit, "unit")
-
-
-def _rc(cjk: str | None) -> dict[str, Any]:
-    """Matplotlib settings for one chart: the CJK font first when there is one."""
-    if not cjk:
-        return {}
-    return {"font.sans-serif": [cjk, *matplotlib.rcParams["font.sans-serif"]], "axes.unicode_minus": False}
+def _rc(cjk: str) -> dict[str, Any]:
+    """Matplotlib settings for one chart: the CJK font first (other fonts only as per-glyph fallback)."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [cjk, *matplotlib.rcParams["font.sans-serif"]],
+        "axes.unicode_minus": False,
+    }
 
 
 def _figure(height: float = 4.5) -> Figure:
@@ -390,11 +342,11 @@ def _legend(ax: Any) -> None:
 
     handles = [
         Line2D(
-            [], [], marker="D", linestyle="none", color=TARGET_COLOUR, markerfacecolor="white", label="target"
+            [], [], marker="D", linestyle="none", color=TARGET_COLOUR, markerfacecolor="white", label="目标 target"
         ),
-        Line2D([], [], marker="o", linestyle="none", color=MET_COLOUR, label="actual, met"),
-        Line2D([], [], marker="o", linestyle="none", color=UNMET_COLOUR, label="actual, not met"),
-        Line2D([], [], marker="o", linestyle="none", color=UNKNOWN_COLOUR, label="actual, no verdict"),
+        Line2D([], [], marker="o", linestyle="none", color=MET_COLOUR, label="实际·完成 met"),
+        Line2D([], [], marker="o", linestyle="none", color=UNMET_COLOUR, label="实际·未完成 not met"),
+        Line2D([], [], marker="o", linestyle="none", color=UNKNOWN_COLOUR, label="实际·待判定 no verdict"),
     ]
     ax.legend(handles=handles, loc="best", fontsize=8)
 
@@ -413,7 +365,7 @@ def _save(
 
 def _html(fig: Figure, title: str, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "govreport"}):
+    with matplotlib.rc_context({"svg.fonttype": "path", "svg.hashsalt": "govreport"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
     svg = svg[svg.find("<svg") :]

@@ -6,6 +6,7 @@
     govreport quarantine [--warehouse PATH]                 files set aside, with their reasons
     govreport query SQL [--warehouse PATH]                  run SQL on the published warehouse
     govreport chart ...                                     target-vs-actual / cross-region charts
+    govreport export --format csv|parquet|dta|xlsx [--wide] --out PATH   facts or region × year panel
     govreport bench [--quick]                               throughput benchmarks
 """
 
@@ -77,7 +78,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from pipelines.evaluate import main as evaluate_main
 
-    return evaluate_main([str(args.gold_dir)] + (["--scope", args.scope] if args.scope else []))
+    return evaluate_main([str(args.gold_dir), "--set", args.set] + (["--details"] if args.details else []))
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
@@ -140,6 +141,19 @@ def _cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pipelines.reporting import export
+
+    target = (args.warehouse or paths.published_path()).resolve()
+    try:
+        result = export.export(target, args.out, args.format, wide=args.wide)
+    except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
+        print(f"govreport export: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {result.path} ({result.table}: {result.rows} rows, {result.columns} columns)")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from pipelines.bench import main as bench_main
 
@@ -169,7 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score extraction against hand-checked gold facts")
     ev.add_argument("gold_dir", nargs="?", type=Path, default=paths.SHARED_DIR / "gold")
-    ev.add_argument("--scope", choices=["headline", "full"], default=None)
+    ev.add_argument("--set", "--scope", dest="set", choices=["headline", "full", "city", "all"], default="all",
+                    help="gold set: headline paragraphs, full documents, city excerpts (default: all)")
+    ev.add_argument("--details", action="store_true", help="list every miss and false positive")
     ev.set_defaults(func=_cmd_evaluate)
 
     qu = sub.add_parser("quarantine", help="list files set aside (rejected, duplicates, warnings)")
@@ -193,6 +209,15 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--out", type=Path, required=True)
     _warehouse_arg(ch)
     ch.set_defaults(func=_cmd_chart)
+
+    ex = sub.add_parser("export", help="write the facts or the region × year panel as csv, parquet, dta or xlsx")
+    ex.add_argument("--format", required=True, choices=["csv", "parquet", "dta", "xlsx"])
+    ex.add_argument("--wide", action="store_true",
+                    help="one row per region and year, one column per indicator × kind × measure")
+    ex.add_argument("--out", type=Path, required=True)
+    ex.add_argument("--warehouse", type=Path, default=None,
+                    help="DuckDB file to read (default: the published snapshot, opened read-only)")
+    ex.set_defaults(func=_cmd_export)
 
     b = sub.add_parser("bench", help="extraction throughput vs jieba and a regex scan; scaling")
     b.add_argument("--quick", action="store_true")

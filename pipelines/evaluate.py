@@ -26,6 +26,8 @@ from pipelines.extract import extract_facts
 from pipelines.extract.taxonomy import load_indicators
 from pipelines.extract.units import dimension, to_base
 
+# Whole documents labelled by this project (tests/extract/gold), scored with the shared full documents.
+OWN_GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "extract" / "gold"
 MULTI_YEAR = frozenset({"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"})
 _PERCENT_DIMS = frozenset({"percent", "pp", "permille"})
 
@@ -88,6 +90,7 @@ class EvaluationReport:
     false_positives: list[Record] = field(default_factory=list)
     qualifier_agreement: float | None = None
     measure_agreement: float | None = None
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 def _values_match(p: Record, g: Record) -> bool:
@@ -154,47 +157,137 @@ def _doc_meta(doc_id: str) -> tuple[str, str, int | None]:
     return level, region, int(year) if year.isdigit() else None
 
 
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def _load_gold(gold_dir: Path) -> tuple[list[dict], dict]:
+    """Headline gold rows (``dev_headline*.jsonl``) and the per-document scope map."""
     gold = []
-    for path in sorted(gold_dir.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                gold.append(json.loads(line))
-    scope_files = sorted(gold_dir.glob("*scope*.json"))
+    for path in sorted(gold_dir.glob("*headline*.jsonl")):
+        gold.extend(_read_jsonl(path))
     scopes: dict = {}
-    for path in scope_files:
+    for path in sorted(gold_dir.glob("*scope*.json")):
         scopes.update(json.loads(path.read_text(encoding="utf-8")))
     return gold, scopes
 
 
+@dataclass
+class GoldDoc:
+    """One document of a gold set: where its text is, who and when, and which spans are scored."""
+
+    doc_id: str
+    path: Path
+    level: str
+    region: str
+    year: int | None
+    spans: list[tuple[int, int]] | None = None  # None: the whole text
+    via_ingest: bool = False  # read through the ingest stage (script conversion, cue checks)
+
+
+def gold_sets(gold_dir: Path, corpus_root: Path) -> dict[str, tuple[list[GoldDoc], list[dict]]]:
+    """The three dev gold sets: ``headline`` paragraphs, ``full`` documents and ``city`` excerpts."""
+    headline_rows, scopes = _load_gold(gold_dir)
+    reports = corpus_root / "reports"
+    sets: dict[str, tuple[list[GoldDoc], list[dict]]] = {}
+    docs = []
+    for doc_id, info in sorted(scopes.items()):
+        level, region, year = _doc_meta(doc_id)
+        spans = [(p["char_start"], p["char_end"]) for p in info.get("headline_paragraphs", [])]
+        docs.append(GoldDoc(doc_id, reports / f"{doc_id}.txt", level, region, year, spans))
+    sets["headline"] = (docs, [g for g in headline_rows if g.get("scope") == "headline"])
+    full_rows: list[dict] = []
+    full_docs = []
+    for path in sorted(gold_dir.glob("dev_full_*.jsonl")) + sorted(OWN_GOLD_DIR.glob("own_full_*.jsonl")):
+        full_rows.extend(_read_jsonl(path))
+    full_ids = {g["doc_id"] for g in full_rows}
+    for doc_id, info in sorted(scopes.items()):
+        if info.get("full_document") and doc_id not in full_ids:
+            full_rows.extend(g for g in headline_rows if g["doc_id"] == doc_id)
+            full_ids.add(doc_id)
+    for doc_id in sorted(full_ids):
+        level, region, year = _doc_meta(doc_id)
+        full_docs.append(GoldDoc(doc_id, reports / f"{doc_id}.txt", level, region, year))
+    sets["full"] = (full_docs, full_rows)
+    city_rows = _read_jsonl(gold_dir / "dev_city_excerpts.jsonl")
+    manifest = corpus_root / "city_excerpts" / "manifest.csv"
+    city_docs = []
+    if manifest.exists():
+        import csv
+
+        with manifest.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                doc_id = f"city_excerpts/{row['file']}"
+                city_docs.append(GoldDoc(doc_id, corpus_root / doc_id, "city", row["city"], int(row["year"]),
+                                         via_ingest=True))
+    sets["city"] = (city_docs, city_rows)
+    return sets
+
+
+def _doc_text(doc: GoldDoc) -> tuple[str | None, str | None]:
+    """The text the pipeline would extract from, or (None, reason) when ingest refuses the file."""
+    if not doc.via_ingest:
+        return doc.path.read_text(encoding="utf-8"), None
+    from pipelines.ingest.reader import read_report
+
+    outcome = read_report(doc.path, None, region=doc.region, region_level=doc.level, report_year=doc.year)
+    if outcome.document is None:
+        issue = outcome.issues[0]
+        return None, f"{issue.reason_code}: {issue.reason}"
+    return outcome.document.text, None
+
+
+def _dedupe(preds: list[Record]) -> list[Record]:
+    """One prediction per (doc, indicator, kind, period, measure, value): a restated fact counts once."""
+    seen: set[tuple] = set()
+    out = []
+    for p in preds:
+        key = (p.doc_id, p.indicator_id, p.kind, p.period_year, p.measure, p.value, p.value_low, p.value_high,
+               p.unit)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
 def evaluate(gold_dir: Path, corpus_dir: Path | None = None, scope: str = "headline") -> EvaluationReport:
-    """Run the extractor on every gold document and score it (``scope``: ``headline`` or ``full``)."""
+    """Run the extractor on every document of one gold set and score it.
+
+    ``scope``: ``headline`` (the covered paragraphs), ``full`` (whole documents) or ``city`` (the
+    city excerpts, read through the ingest stage). ``corpus_dir`` is the ``shared/corpus`` folder
+    (default ``<gold_dir>/../corpus``). Predictions with a ``subject`` (a part of the region) are
+    not scored, as the gold labels whole-region facts only.
+    """
     gold_dir = Path(gold_dir)
-    corpus_dir = Path(corpus_dir) if corpus_dir else gold_dir.parent / "corpus" / "reports"
-    gold_rows, scopes = _load_gold(gold_dir)
+    corpus_root = Path(corpus_dir) if corpus_dir else gold_dir.parent / "corpus"
+    docs, gold_rows = gold_sets(gold_dir, corpus_root)[scope]
     categories = {i.indicator_id: i.category for i in load_indicators()}
-    doc_ids = sorted(set(scopes) | {g["doc_id"] for g in gold_rows})
     preds: list[Record] = []
     gold: list[Record] = []
-    for doc_id in doc_ids:
-        info = scopes.get(doc_id, {})
-        if scope == "full" and not info.get("full_document"):
+    refused: dict[str, str] = {}
+    for doc in docs:
+        if not doc.path.exists():
             continue
-        text_path = corpus_dir / f"{doc_id}.txt"
-        if not text_path.exists():
-            continue
-        text = text_path.read_text(encoding="utf-8")
-        level, region, year = _doc_meta(doc_id)
-        paragraphs = [(p["char_start"], p["char_end"]) for p in info.get("headline_paragraphs", [])]
-        for f in extract_facts(text, region=region, region_level=level, report_year=year):
-            if scope == "headline" and not any(a <= f.char_start and f.char_end <= b for a, b in paragraphs):
-                continue
-            preds.append(Record(doc_id, f.indicator_id, f.kind, f.period_year, f.measure, f.value, f.value_low,
-                                f.value_high, f.unit, f.qualifier, f.quote, f.char_start, f.char_end))
+        text, why = _doc_text(doc)
+        if text is None:
+            refused[doc.doc_id] = why or "refused"
+        else:
+            doc_preds = []
+            for f in extract_facts(text, region=doc.region, region_level=doc.level, report_year=doc.year):
+                if getattr(f, "subject", None):
+                    continue
+                if doc.spans is not None and not any(a <= f.char_start and f.char_end <= b for a, b in doc.spans):
+                    continue
+                doc_preds.append(Record(doc.doc_id, f.indicator_id, f.kind, f.period_year, f.measure, f.value,
+                                        f.value_low, f.value_high, f.unit, f.qualifier, f.quote, f.char_start,
+                                        f.char_end))
+            preds.extend(_dedupe(doc_preds))
         for g in gold_rows:
-            if g["doc_id"] != doc_id or (scope == "headline" and g.get("scope") != "headline"):
+            if g["doc_id"] != doc.doc_id:
                 continue
-            gold.append(Record(doc_id, g["indicator_id"], g["kind"], g["period_year"], g["measure"], g["value"],
+            gold.append(Record(doc.doc_id, g["indicator_id"], g["kind"], g["period_year"], g["measure"], g["value"],
                                g["value_low"], g["value_high"], g["unit"], g["qualifier"], g["quote"]))
     matched = _match(preds, gold)
     matched_preds = set(matched.values())
@@ -224,6 +317,7 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None = None, scope: str = "headl
         false_positives=[p for i, p in enumerate(preds) if i not in matched_preds],
         qualifier_agreement=(sum(p.qualifier == g.qualifier for p, g in pairs) / len(pairs)) if pairs else None,
         measure_agreement=(sum(p.measure == g.measure for p, g in pairs) / len(pairs)) if pairs else None,
+        refused=refused,
     )
 
 
@@ -236,8 +330,11 @@ def _fmt_record(r: Record) -> str:
             f"[{r.qualifier}]  「{r.quote}」")
 
 
-def format_report(report: EvaluationReport) -> str:
-    """Human-readable text of an :class:`EvaluationReport`."""
+SETS = ("headline", "full", "city")
+
+
+def format_report(report: EvaluationReport, details: bool = True) -> str:
+    """Human-readable text of an :class:`EvaluationReport` (``details``: list misses and false positives)."""
     lines = [f"scope: {report.scope}"]
 
     def row(name: str, s: Score) -> str:
@@ -252,28 +349,49 @@ def format_report(report: EvaluationReport) -> str:
     if report.qualifier_agreement is not None:
         lines.append(f"qualifier agreement on matches: {report.qualifier_agreement:.3f}")
         lines.append(f"measure agreement on matches:   {report.measure_agreement:.3f}")
-    lines.append(f"misses ({len(report.misses)}):")
-    lines.extend(_fmt_record(r) for r in report.misses)
-    lines.append(f"false positives ({len(report.false_positives)}):")
-    lines.extend(_fmt_record(r) for r in report.false_positives)
+    if report.refused:
+        lines.append(f"refused by ingest ({len(report.refused)}):")
+        lines.extend(f"  {d}: {why}" for d, why in sorted(report.refused.items()))
+    if details:
+        lines.append(f"misses ({len(report.misses)}):")
+        lines.extend(_fmt_record(r) for r in report.misses)
+        lines.append(f"false positives ({len(report.false_positives)}):")
+        lines.extend(_fmt_record(r) for r in report.false_positives)
+    return "\n".join(lines)
+
+
+def format_summary(reports: dict[str, EvaluationReport]) -> str:
+    """One table: precision and recall per gold set and per kind."""
+    lines = ["summary (P = matched predictions / predictions, R = matched gold / gold):",
+             f"  {'set':<10}{'kind':<13}{'P':>7}{'R':>7}{'F1':>7}   counts"]
+    for name, rep in reports.items():
+        for kind, s in [("all", rep.overall), *rep.by_kind.items()]:
+            lines.append(f"  {name:<10}{kind:<13}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}   "
+                         f"{s.tp_pred}/{s.n_pred} pred, {s.tp_gold}/{s.n_gold} gold")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """CLI: ``python -m pipelines.evaluate [GOLD_DIR] [--corpus DIR] [--scope headline|full]``."""
+    """CLI: ``govreport evaluate [GOLD_DIR] [--corpus DIR] [--set headline|full|city|all] [--details]``."""
     from pipelines.paths import SHARED_DIR
 
     parser = argparse.ArgumentParser(prog="govreport evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("gold_dir", nargs="?", default=str(SHARED_DIR / "gold"))
-    parser.add_argument("--corpus", default=None, help="corpus reports dir (default <gold>/../corpus/reports)")
-    parser.add_argument("--scope", choices=("headline", "full"), default="headline")
+    parser.add_argument("--corpus", default=None, help="shared corpus dir (default <gold>/../corpus)")
+    parser.add_argument("--set", "--scope", dest="set", choices=(*SETS, "all"), default="all",
+                        help="which gold set to score (default: all three)")
+    parser.add_argument("--details", action="store_true", help="list every miss and false positive")
     args = parser.parse_args(argv)
     gold_dir = Path(args.gold_dir)
     if not gold_dir.is_dir():
-        print(f"gold directory not found: {gold_dir}", file=sys.stderr)
+        print(f"govreport evaluate: error: gold directory not found: {gold_dir}", file=sys.stderr)
         return 2
-    report = evaluate(gold_dir, Path(args.corpus) if args.corpus else None, args.scope)
-    print(format_report(report))
+    names = SETS if args.set == "all" else (args.set,)
+    reports = {n: evaluate(gold_dir, Path(args.corpus) if args.corpus else None, n) for n in names}
+    for rep in reports.values():
+        print(format_report(rep, details=args.details))
+        print()
+    print(format_summary(reports))
     return 0
 
 

@@ -74,3 +74,16 @@ def test_synthetic_corpus_has_distinct_keys_and_content(tmp_path: Path) -> None:
     assert len({d.content_sha256 for d in docs}) == 3
     # The marker line adds no Arabic digits, so it cannot become a number fact.
     assert not any(ch.isdigit() for ch in bench.sample_marker(12345))
+
+
+def test_results_go_outside_tracked_files_by_default() -> None:
+    """A bench run never modifies tracked files: the default results folder is git-ignored."""
+    import subprocess
+
+    from pipelines import bench, paths
+
+    rel = bench.RESULTS_DIR.relative_to(paths.PROJECT_ROOT)
+    probe = f"{rel}/results.md"
+    ignored = subprocess.run(["git", "check-ignore", "-q", probe], cwd=paths.PROJECT_ROOT)
+    assert ignored.returncode == 0, f"{probe} is not git-ignored"
+    assert bench.build_parser().parse_args([]).results_dir == bench.RESULTS_DIR

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines import charts
 from pipelines.charts import ChartResult, NoChartData, cross_region_chart, target_vs_actual_chart
+from pipelines.reporting import fonts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -60,12 +61,6 @@ def warehouse(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def ascii_labels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pretend no CJK font is installed (the usual state of CI machines)."""
-    monkeypatch.setattr(charts, "cjk_font_family", lambda: None)
-
-
 NANJING_POINTS = [
     {"year": 2021, "measure": "growth_rate", "unit": "%", "target_value": 6.0, "target_value_low": None,
      "target_value_high": None, "target_qualifier": "at_least", "actual_value": 7.5, "actual_qualifier": "exact",
@@ -90,10 +85,10 @@ def _cell(page: str, column: str) -> list[str]:
     return re.findall(rf'<td data-col="{column}">([^<]*)</td>', page)
 
 
-def test_target_vs_actual_png(warehouse: Path, tmp_path: Path, ascii_labels: None) -> None:
+def test_target_vs_actual_png(warehouse: Path, tmp_path: Path) -> None:
     out = tmp_path / "charts" / "nanjing_gdp.png"
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # e.g. a missing-glyph warning would mean non-ASCII text reached Agg
+        warnings.simplefilter("error")  # a missing-glyph warning would mean Chinese text drawn as boxes
         result = target_vs_actual_chart(warehouse, "南京市", "gdp_growth", out)
     assert isinstance(result, ChartResult)
     assert result.path == out
@@ -105,7 +100,7 @@ def test_target_vs_actual_png(warehouse: Path, tmp_path: Path, ascii_labels: Non
 
 
 def test_target_vs_actual_html_is_self_contained_with_data_table(
-    warehouse: Path, tmp_path: Path, ascii_labels: None
+    warehouse: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "nanjing_gdp.html"
     result = target_vs_actual_chart(warehouse, "南京市", "gdp_growth", out)
@@ -122,7 +117,7 @@ def test_target_vs_actual_html_is_self_contained_with_data_table(
     assert _cell(page, "target_qualifier") == ["at_least", "at_least", "range", "about"]
 
 
-def test_target_vs_actual_other_measure(warehouse: Path, tmp_path: Path, ascii_labels: None) -> None:
+def test_target_vs_actual_other_measure(warehouse: Path, tmp_path: Path) -> None:
     result = target_vs_actual_chart(
         warehouse, "南京市", "gdp_growth", tmp_path / "c.png", measure="cumulative_growth_rate"
     )
@@ -131,8 +126,8 @@ def test_target_vs_actual_other_measure(warehouse: Path, tmp_path: Path, ascii_l
     ]
 
 
-def test_cross_region_png_in_rank_order_with_ascii_labels(
-    warehouse: Path, tmp_path: Path, ascii_labels: None
+def test_cross_region_png_in_rank_order_with_chinese_labels(
+    warehouse: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "provinces_2026.png"
     with warnings.catch_warnings():
@@ -141,44 +136,34 @@ def test_cross_region_png_in_rank_order_with_ascii_labels(
     assert out.read_bytes()[:8] == PNG_MAGIC
     assert result.points == [
         {"region": "四川省", "measure": "growth_rate", "value": 5.5, "value_low": None, "value_high": None,
-         "qualifier": "about", "unit": "%", "rank_in_level": 1, "regions_in_level": 4, "label": "R01"},
+         "qualifier": "about", "unit": "%", "rank_in_level": 1, "regions_in_level": 4, "label": "四川省"},
         {"region": "江苏省", "measure": "growth_rate", "value": 5.0, "value_low": None, "value_high": None,
-         "qualifier": "about", "unit": "%", "rank_in_level": 2, "regions_in_level": 4, "label": "R02"},
+         "qualifier": "about", "unit": "%", "rank_in_level": 2, "regions_in_level": 4, "label": "江苏省"},
         {"region": "广东省", "measure": "growth_rate", "value": 4.75, "value_low": 4.5, "value_high": 5.0,
-         "qualifier": "range", "unit": "%", "rank_in_level": 3, "regions_in_level": 4, "label": "R03"},
+         "qualifier": "range", "unit": "%", "rank_in_level": 3, "regions_in_level": 4, "label": "广东省"},
         {"region": "浙江省", "measure": "growth_rate", "value": 4.5, "value_low": None, "value_high": None,
-         "qualifier": "at_least", "unit": "%", "rank_in_level": 4, "regions_in_level": 4, "label": "R04"},
+         "qualifier": "at_least", "unit": "%", "rank_in_level": 4, "regions_in_level": 4, "label": "浙江省"},
     ]  # fmt: skip
 
 
-def test_cross_region_html_maps_codes_to_chinese_names(
-    warehouse: Path, tmp_path: Path, ascii_labels: None
+def test_cross_region_html_labels_are_names(
+    warehouse: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "provinces_2026.html"
     cross_region_chart(warehouse, "gdp_growth", 2026, out)
     page = out.read_text(encoding="utf-8")
     assert "<svg" in page and "<script" not in page
-    assert _cell(page, "label") == ["R01", "R02", "R03", "R04"]
+    assert _cell(page, "label") == ["四川省", "江苏省", "广东省", "浙江省"]
     assert _cell(page, "region") == ["四川省", "江苏省", "广东省", "浙江省"]
     assert _cell(page, "value_text") == ["5.5", "5", "4.5-5", "4.5"]
     assert _cell(page, "rank_in_level") == ["1", "2", "3", "4"]
 
 
-def test_cross_region_filters_kind_and_level(warehouse: Path, tmp_path: Path, ascii_labels: None) -> None:
+def test_cross_region_filters_kind_and_level(warehouse: Path, tmp_path: Path) -> None:
     actual = cross_region_chart(warehouse, "gdp_growth", 2026, tmp_path / "a.png", kind="actual")
     assert [(p["region"], p["value"]) for p in actual.points] == [("江苏省", 5.1)]
     cities = cross_region_chart(warehouse, "gdp_growth", 2026, tmp_path / "c.html", region_level="city")
     assert [(p["region"], p["value"], p["qualifier"]) for p in cities.points] == [("南京市", 5.0, "at_least")]
-
-
-def test_chinese_labels_when_a_cjk_font_is_available(
-    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(charts, "cjk_font_family", lambda: "DejaVu Sans")  # stands in for a CJK font
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # DejaVu has no CJK glyphs; only the labelling logic is under test
-        result = cross_region_chart(warehouse, "gdp_growth", 2026, tmp_path / "zh.png")
-    assert [p["label"] for p in result.points] == ["四川省", "江苏省", "广东省", "浙江省"]
 
 
 def test_no_data_and_bad_suffix(warehouse: Path, tmp_path: Path) -> None:
@@ -190,6 +175,7 @@ def test_no_data_and_bad_suffix(warehouse: Path, tmp_path: Path) -> None:
         target_vs_actual_chart(warehouse, "南京市", "gdp_growth", tmp_path / "x.svg")
 
 
-def test_cjk_font_detection_returns_a_name_or_none() -> None:
+def test_cjk_font_family_is_a_real_chinese_font() -> None:
     family = charts.cjk_font_family()
-    assert family is None or isinstance(family, str)
+    assert family == fonts.cjk_font().family
+    assert fonts.covers(fonts.cjk_font().path, "南京市呼伦贝尔市海拉尔区嵊州市")

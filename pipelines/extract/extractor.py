@@ -10,13 +10,27 @@ subject, a ``N家<subject>`` count, or a ``分别`` list) -> kind / period / mea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
+from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
+from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure, stated_as_flow
 from pipelines.extract.normalise import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
+from pipelines.extract.period import (
+    KIND_OF_MODE,
+    NOT_A_BASE,
+    december_session,
+    expected_result,
+    from_base,
+    looks_back,
+    target_cue,
+)
+from pipelines.extract.scope import COMPONENT_SUBJECTS, INDICATOR_PARTS, part_subject
 from pipelines.extract.sections import (
+    ACTUAL_SENTENCE,
+    REVIEW5_START_OF_SENTENCE,
     Paragraph,
     infer_report_year,
     is_forward_plan,
@@ -25,10 +39,12 @@ from pipelines.extract.sections import (
 )
 from pipelines.extract.spans import ByStart, Coverage
 from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
-from pipelines.extract.units import convert, dimension
+from pipelines.extract.units import convert, dimension, known_unit, units_fit
 
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
 _AMOUNT_DIMS = frozenset({"yuan", "usd"})
+# indicators whose count has one unit only (a count of communities is not a count of households in them)
+_COUNTED_IN = {"old_community_renovation": {"items"}, "affordable_housing_units": {"housing", "items"}}
 _LIST_JOIN = re.compile(r"^(?:左右|以上|以内|以下)?(?:[、和及与]|以及)$")
 
 
@@ -47,28 +63,28 @@ class _Context:
     sent_start: int
     sent_end: int
     last_list: tuple | None = None
-    first_ends: dict | None = None  # (pattern, start, end) -> end of its first match (see _occurs_before)
+    stated: dict[int, str] = field(default_factory=dict)  # fact id -> "stock" (累计达到) | "flow" (建成, 筹措)
+    first_ends: dict[tuple, int | None] = field(default_factory=dict)
+    lost_percent: bool = False  # the text has no % sign at all: a page that lost them
 
+    def before(self, pattern: re.Pattern[str] | str, upto: int, start: int | None = None) -> bool:
+        """True when ``pattern`` occurs wholly between ``start`` (default: the sentence start) and ``upto``.
 
-def _occurs_before(ctx: _Context, pattern: re.Pattern[str] | str, start: int, end: int, upto: int) -> bool:
-    """``pattern`` (a keyword regex without anchors, or a plain string) occurs wholly in ``text[start:upto]``.
-
-    The first match in ``text[start:end]`` is found once per (pattern, span) and cached, so asking
-    for every figure of a long sentence costs O(1) each instead of a rescan of the sentence prefix.
-    """
-    cache = ctx.first_ends if ctx.first_ends is not None else {}
-    ctx.first_ends = cache
-    key = (pattern, start, end)
-    if key not in cache:
-        text = ctx.norm.text
-        if isinstance(pattern, str):
-            i = text.find(pattern, start, end)
-            cache[key] = None if i < 0 else i + len(pattern)
-        else:
-            m = pattern.search(text, start, end)
-            cache[key] = None if m is None else m.end()
-    first = cache[key]
-    return first is not None and first <= upto
+        The first match in the sentence (or from the paragraph start) is found once and cached, so
+        asking for each of many figures in one sentence costs O(1) instead of a rescan.
+        """
+        start = self.sent_start if start is None else start
+        key = (pattern, start)
+        if key not in self.first_ends:
+            text = self.norm.text
+            if isinstance(pattern, str):
+                i = text.find(pattern, start, self.sent_end)
+                self.first_ends[key] = None if i < 0 else i + len(pattern)
+            else:
+                m = pattern.search(text, start, self.sent_end)
+                self.first_ends[key] = None if m is None else m.end()
+        end = self.first_ends[key]
+        return end is not None and end <= upto
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -112,7 +128,9 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
     if P.VS_OUTSIDE.search(zone):
         return True
     if P.MILESTONE_AFTER.match(after) or P.MILESTONE_AFTER.match(after_q):
-        return True
+        passed = "大关" in after[:6] and P.PASSED_MARK.search(text[max(0, q.start - 3) : q.start])
+        if not passed:
+            return True
     if P.MILESTONE_VERB.search(zone) and P.MILESTONE_LATER.match(text, q.end):
         return True  # 经济总量连跨5万亿元、6万亿元两个台阶
     if q.unit == "个" and (P.COUNT_THEN_SCALE.match(after) or P.MONTH_AFTER.match(after)):
@@ -125,12 +143,26 @@ def _is_negative(text: str, q: Quantity, zone: str) -> bool:
 
 
 def _blocked(text: str, m: Mention, sent_start: int) -> bool:
-    """True when mention ``m`` is not what its numbers describe (a denominator, a compared figure, a sector)."""
+    """True when mention ``m`` is not what its numbers describe (a denominator, a compared figure)."""
     before = text[max(sent_start, m.start - 4) : m.start]
-    if P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before):
-        return True
-    # 海洋生产总值, 县域经济总量, 兰州新区经济总量: a sector or sub-region, not the jurisdiction
-    return m.subject.text in P.ECONOMY_WIDE and bool(P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start]))
+    return bool(P.DENOMINATOR_BEFORE.search(before) or P.COMPARED_BEFORE.search(before))
+
+
+def _subject(text: str, m: Mention, sent_start: int, region: str | None, indicator_id: str) -> str | None:
+    """The part of the region mention ``m`` is about (海洋, 县域经济, 兰州新区, 西安市), or None."""
+    if m.subject.text in COMPONENT_SUBJECTS:
+        return m.subject.text  # 二氧化硫排放量下降3%: one pollutant of the aggregate
+    lead = text[max(sent_start, m.start - 3) : m.start]
+    own_parts = [w for w in INDICATOR_PARTS.get(indicator_id, ()) if lead.endswith(w) or m.subject.text.startswith(w)]
+    if own_parts:
+        return own_parts[0]  # 其中中央财政赤字8500亿元
+    subject = part_subject(text, sent_start, m.start, region)
+    if subject is None and m.subject.text in P.ECONOMY_WIDE:
+        sm = P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start])
+        subject = sm.group() if sm else None
+    if subject and m.subject.text.startswith("经济") and subject.endswith("县域"):
+        subject += "经济"  # 县域经济总量: the part is 县域经济
+    return subject
 
 
 def _family(q: Quantity, growth: bool) -> str:
@@ -143,6 +175,26 @@ def _family(q: Quantity, growth: bool) -> str:
     return "level"
 
 
+_WHOLE_OF_PAIR = {"城乡居民人均可支配收入": ("per_capita_disposable_income", "per_capita_disposable_income_growth")}
+
+
+def _twin(tax: Taxonomy, ind: Indicator, family: str) -> Indicator:
+    """The indicator of the same series for a value of ``family`` (urban income level -> its growth)."""
+    fam = {"pp": "pct"}.get(family, family)
+    if ind.family == fam or (fam == "pct" and ind.family == "growth"):
+        return ind
+    iid = ind.indicator_id
+    twin = iid[: -len("_growth")] if iid.endswith("_growth") else iid + "_growth"
+    return tax.indicators.get(twin, ind)
+
+
+def _one_value_of_a_list_alias(tax: Taxonomy, subj, family: str) -> Indicator | None:
+    """One value for a list alias (城乡居民人均可支配收入2.33万元): the whole-population series, else nothing."""
+    level_id, growth_id = _WHOLE_OF_PAIR.get(subj.text, (None, None))
+    iid = growth_id if family in ("growth", "pct", "pp") else level_id
+    return tax.indicators.get(iid) if iid else None
+
+
 def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | None:
     subj = m.subject
     if q.unit not in ("%", "‰", "个百分点", "倍"):
@@ -152,6 +204,8 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
             if ind.family != "level" and dimension(ind.default_unit) == qd:
                 return ind  # a rate with its own unit (0.6人/百亿元)
     by = {f: tax.ids_of_family(subj, f) for f in ("growth", "pct", "level")}
+    if any(len(v) >= 2 for v in by.values()):
+        return _one_value_of_a_list_alias(tax, subj, family)
     if family == "growth":
         ids = by["growth"] or by["level"] or by["pct"]
     elif family == "pct":
@@ -165,6 +219,10 @@ def _pick(tax: Taxonomy, m: Mention, family: str, q: Quantity) -> Indicator | No
     ind = tax.indicators[ids[0]]
     if family == "level":
         qd, dd = dimension(q.unit), dimension(ind.default_unit)
+        if ind.family == "level" and q.unit != ":1" and not units_fit(q.unit, ind.default_unit):
+            return None  # 老旧小区既有建筑节能改造9万平方米, PM2.5 in 万亩: not what the indicator measures
+        if ind.indicator_id in _COUNTED_IN and qd not in _COUNTED_IN[ind.indicator_id]:
+            return None  # 老旧小区改造8.36万户: households in the communities, not communities
         if ind.family == "level" and ((qd in _AMOUNT_DIMS) != (dd in _AMOUNT_DIMS)):
             return None
         if ind.family == "growth" and qd not in _AMOUNT_DIMS:
@@ -197,7 +255,8 @@ def _qualifier(ctx: _Context, q: Quantity, clause_text_before: str, local_before
 
 
 def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifier: str, kind: str,
-               period: int | None, span_start: int, negate: bool, span_end: int | None = None) -> Fact:
+               period: int | None, span_start: int, negate: bool, span_end: int | None = None,
+               subject: str | None = None) -> Fact:
     text = ctx.norm
     end = max(q.end + (2 if q.post_qualifier else 0), span_end or 0)
     if q.unit.endswith("套") and text.text.startswith("（间）", q.end):
@@ -235,8 +294,32 @@ def _make_fact(ctx: _Context, ind: Indicator, q: Quantity, measure: str, qualifi
         char_start=a,
         char_end=b,
         section=ctx.para.section,
-        is_headline=ctx.para.is_headline,
+        is_headline=ctx.para.is_headline and subject is None,
+        subject=subject,
     )
+
+
+_COMPLETION = re.compile(r"完成(?:了)?(?:年度计划的|计划的|任务的|目标的)?$")
+_ATTRIBUTE = re.compile(r"[\u4e00-\u9fff]*(?:收入|利润|营收|产值|增加值|税收|出口|用电量)")
+
+
+def _plausible_reading(text: str, m: Mention, q: Quantity, zone: str, ind: Indicator, family: str) -> bool:
+    """False for readings an economist would not sign, whatever the indicator.
+
+    * 增长3.2倍: a multiple is not a one-year growth rate (and is left out, see the gold conventions);
+    * 项目投资完成148.47%: a completion rate, not a growth rate;
+    * GDP产出达到1.17亿元: an output per unit (of land, of a worker), not the indicator;
+    * 规上工业企业应税收入增长18.5%: the growth of an attribute of the counted things, not of their count.
+    """
+    if q.unit == "倍":
+        return False
+    if q.unit in ("%", "‰") and _COMPLETION.search(zone) and not P.GROWTH_WORDS.search(zone):
+        return False
+    if text.startswith(("产出", "每平方公里", "地均", "万人拥有", "每万人", "人均", "户均"), m.end):
+        return False  # GDP产出, 5G基站万人拥有量: a rate per unit of something else
+    if family == "growth" and ind.measure == "count" and _ATTRIBUTE.match(zone):
+        return False
+    return True
 
 
 def carried_from_level(zone: str) -> bool:
@@ -246,7 +329,7 @@ def carried_from_level(zone: str) -> bool:
 
 def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str, span_start: int,
           out: list[Fact], pre_subject: bool = False, forced: Indicator | None = None,
-          carried: bool = False) -> bool:
+          carried: bool = False, after: int | None = None) -> bool:
     """Build the fact of quantity ``q`` about mention ``m``; returns False when it is not a fact."""
     text = ctx.norm.text
     if _is_negative(text, q, zone) or P.OBJECT_ZONE.match(zone) or _blocked(text, m, ctx.sent_start):
@@ -261,69 +344,55 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
     ind = forced or _pick(ctx.tax, m, family, q)
     if ind is None:
         return False
-    if family == "growth" and P.DURATION_ZONE.search(zone):
-        return False  # 经济增长连续四年达到或略高于10%: a multi-year bound, not a year's rate
+    if P.OTHER_SPAN.search(zone) or (m.end <= q.start and P.OTHER_SPAN.search(text[m.end : q.start])):
+        return False  # 十年增加近70万亿元、年均增长6.2%: a span the contract has no measure for
+    if P.DURATION_ZONE.search(zone) and (family == "growth" or q.post_qualifier in ("at_least", "at_most")):
+        return False  # 连续9年稳定在1300亿斤以上: a bound held over several years, not one year's figure
     if q.flat and ind.family != "growth":
         return False  # 持平 is a zero change of a rate, not a level
+    if not _plausible_reading(text, m, q, zone, ind, family):
+        return False
     if share_words and q.unit in ("%", "‰", "个百分点") and ind.family != "pct":
         return False  # a share of some other total (民间投资占全部投资比重), not this indicator
-    mode, period = ctx.mode, ctx.period
-    s0, s1 = ctx.sent_start, ctx.sent_end
-    expected = False
-    if _occurs_before(ctx, P.EXPECTED, s0, s1, q.start) and (
-            mode in ("actual", "review5") or not _occurs_before(ctx, "今年", s0, s1, q.start)):
-        expected = True
-        if mode not in ("actual", "review5"):
-            mode = "actual"
-            period = ctx.report_year - 1 if ctx.report_year else None
-    kind = {"actual": "actual", "review5": "actual", "target": "target", "plan": "plan_target"}[mode]
-    if q.unit == ":1":
-        measure = "ratio"
-    elif family == "pp":
-        measure = "change_pp"
-    elif family == "growth":
-        measure = "growth_rate"
-    elif family == "pct":
-        measure = ind.measure if ind.family == "pct" else "growth_rate"
-    else:
-        local = zone + (text[m.end : m.end + 3] if pre_subject else "")
-        seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
-        before_subject = "" if carried else text[max(ctx.sent_start, seg_start + 1) : m.start]
-        if P.STOCK_WORDS.search(zone):
-            measure = ind.measure if ind.measure in ("level", "count") else "level"
-        elif P.INCREMENT_WORDS.search(local) or P.INCREMENT_WORDS.search(before_subject) or (
-            pre_subject and P.INCREMENT_AFTER.match(text[m.end : m.end + 4])
-        ):
-            measure = "increment"
-        elif P.CHANGE_BEFORE.search(zone) and not carried_from_level(zone):
-            measure = "increment"
-        elif ind.measure in ("level", "count"):
-            measure = ind.measure
-        else:
-            measure = "level"
-    if kind == "actual" and measure in ("growth_rate",):
-        if P.AVERAGE_WORDS.search(zone) or (m.subject.implies_growth and P.AVERAGE_WORDS.search(m.subject.text)):
-            measure = "avg_growth_rate"
-        elif P.CUMULATIVE_BASE.search(zone) or (mode == "review5" and P.CUMULATIVE_WORDS.search(zone)):
+    # what the sentence says before the value, read once per sentence (a long sentence stays linear)
+    mode, period, expected = expected_result(
+        ctx.mode, ctx.period, ctx.report_year,
+        has_estimate=ctx.before(P.EXPECTED, q.start), has_this_year=ctx.before("今年", q.start))
+    kind = KIND_OF_MODE[mode]
+    seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
+    words = MeasureWords(
+        zone=zone,
+        before_subject=text[max(ctx.sent_start, seg_start + 1) : m.start],
+        after_subject=text[m.end : m.end + 4] if pre_subject else "",
+        carried=carried,
+    )
+    measure = one_year_measure(family, q.unit, ind.measure, ind.family, words)
+    stated_as = "stock" if P.STOCK_WORDS.search(zone) else "flow" if stated_as_flow(words) else None
+    last_year = ctx.before(f"{ctx.report_year - 1}年", q.start) if ctx.report_year else False
+    span = span_measure(
+        measure, kind, indicator_id=ind.indicator_id, words=words,
+        subject_text=m.subject.text if m.subject.implies_growth else "",
+        review5=mode == "review5", past_plan=ctx.before(P.PAST_PLAN_PERIOD, q.start),
+        review_sentence=mode == "review5" and not last_year,
+        names_last_year=last_year,
+    )
+    if span is None:
+        return False
+    measure = span
+    if measure == "growth_rate" and kind == "actual" and ctx.report_year:
+        # "2005年与2000年相比，国内生产总值增长57.3%": growth over a span named before the subject
+        named = P.COMPARED_WITH_YEAR.search(text, max(ctx.sent_start, m.start - 30), m.start)
+        if named and int(named.group(1)) < ctx.report_year - 2:
             measure = "cumulative_growth_rate"
-        elif mode == "review5" and ctx.report_year and not _occurs_before(
-            ctx, f"{ctx.report_year - 1}年", s0, s1, q.start
-        ) and _occurs_before(ctx, P.REVIEW5_SENT, ctx.para.start, ctx.para.end, q.start):
-            measure = "cumulative_growth_rate"  # 这五年…达到1.5万亿元、增长19.8%: growth over the five years
-    past_plan = mode == "review5" or _occurs_before(ctx, P.PAST_PLAN_PERIOD, s0, s1, q.start)
-    if kind == "actual" and past_plan and measure in ("level", "increment") and P.CUMULATIVE_WORDS.search(
-        zone + text[max(ctx.sent_start, m.start - 4) : m.start]
-    ):
-        measure = "cumulative_level"
     qualifier = _qualifier(ctx, q, clause_before, zone, expected)
-    fm = P.FROM_BEFORE.search(zone)
-    if fm and P.TO_AFTER.match(text[q.end : q.end + 32]):  # TO_AFTER spans at most ~10 characters
+    after_pos = q.end if after is None else after
+    base = from_base(zone, text[after_pos : after_pos + 32], mode, ctx.report_year)  # 增加到… is short
+    if base is not None:
         # "从4.16万亿元增加到5.67万亿元": the first value is the base year's level
-        kind, qualifier = "actual", "exact" if qualifier not in ("about", "over", "at_least") else qualifier
-        if fm.group(1):
-            period = int(fm.group(1))
-        elif ctx.report_year is not None:
-            period = ctx.report_year - (6 if mode == "review5" else 2 if mode == "actual" else 1)
+        if base == NOT_A_BASE:
+            return False
+        kind, period = "actual", base
+        qualifier = "exact" if qualifier not in ("about", "over", "at_least") else qualifier
         if measure == "increment":
             measure = ind.measure if ind.measure in ("level", "count") else "level"
     negate = (
@@ -332,7 +401,10 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         and bool(P.DECLINE_WORDS.search(zone[-8:]))
     )
     span_end = m.end if pre_subject else None
-    out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end))
+    subject = _subject(text, m, ctx.sent_start, ctx.region, ind.indicator_id)
+    out.append(_make_fact(ctx, ind, q, measure, qualifier, kind, period, span_start, negate, span_end, subject))
+    if stated_as:
+        ctx.stated[id(out[-1])] = stated_as
     return True
 
 
@@ -370,8 +442,9 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
         targets, _ = ctx.last_list
         q = seg_qs[0]
         zone = text[s : q.start]
+        family = _family(q, bool(P.GROWTH_WORDS.search(zone)))
         for m, forced in targets:
-            _emit(ctx, m, q, zone, zone, s, out, forced=None if forced is None else forced)
+            _emit(ctx, m, q, zone, zone, s, out, forced=None if forced is None else _twin(ctx.tax, forced, family))
         used.add(id(q))
         return
     if not seg_mentions or len(seg_qs) < 1:
@@ -428,6 +501,133 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
             used.add(id(q))
 
 
+_SEGMENT_BREAKS = "，,；;：:"
+_RESTATED_BASIS = re.compile(r"[（(](?:按)?(?:同口径|可比口径|剔除[^）)]{0,12})[^）)]{0,6}$")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _continues(lead: str) -> bool:
+    """True when a clause without a subject goes on about the previous one (，增长5%; 、达到120亿元).
+
+    ``争取中央预算内投资150亿元`` starts like a continuation (争取) but names a new thing: more than
+    two characters between the cue and the number end the previous subject (实现再就业2529人).
+    """
+    m = P.CONTINUATION.match(lead)
+    if not m:
+        return False
+    rest = lead[m.end() :]
+    while rest and (more := P.CONTINUATION.match(rest)) and more.end():
+        rest = rest[more.end() :]  # 预计同比增长: cue after cue
+    return len(_CJK_RUN.findall(rest)) <= 2
+_PARENTHETICAL = re.compile(r"[（(][^（()）]{0,8}[)）]")  # 比上年(下同)增长
+
+
+def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list[tuple[Mention | None, Indicator | None]]:
+    """The ``n`` subjects a value run of ``family`` refers to, from one subject list, or []."""
+    tax, text = ctx.tax, ctx.norm.text
+    if len(items) == 1 and n >= 2:
+        if items[0].mention is not None:
+            ids = tax.ids_of_family(items[0].mention.subject, family)
+            if len(ids) == n:
+                return [(items[0].mention, tax.indicators[i]) for i in ids]
+        parts = expand_compound(text, items[0], tax)
+        if len(parts) == n:
+            return [(p.mention, None) for p in parts]
+        return []
+    if len(items) != n or all(i.mention is None for i in items):
+        return []
+    return [(i.mention, None) for i in items]
+
+
+def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: int, upto: int,
+                   n: int) -> list[tuple[Mention | None, Indicator | None]]:
+    """Subjects of the last ``n`` values stated before ``upto`` (A 1097亿元、B 269.7亿元，分别增长…).
+
+    Each earlier value belongs to the nearest mention before it with no other value in between;
+    a value without one (税费收入144.8亿元) keeps its place with no subject.
+    """
+    before = [q for q in qs if s0 <= q.start and q.end <= upto]
+    if len(before) < n:
+        return []
+    out: list[tuple[Mention | None, Indicator | None]] = []
+    for k, q in enumerate(before[-n:], start=len(before) - n):
+        floor = before[k - 1].end if k else s0
+        own = [m for m in mentions if floor <= m.start and m.end <= q.start]
+        gap = text[own[-1].end : q.start] if own else ""
+        bears = own and not re.search(r"[，,；;。]", gap) and known_unit(q.unit)  # not 93万辆
+        out.append((own[-1] if bears else None, None))
+    return out if any(m is not None for m, _ in out) else []
+
+
+def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out: list[Fact],
+                 used: set[int]) -> None:
+    """Assign each run of listed values (x%、y%和z%) to the subjects of its list, in order."""
+    text = ctx.norm.text
+    s0 = ctx.sent_start
+    masked = mask_parentheses(text[s0 : ctx.sent_end])
+    earlier: list[list[Item]] = []
+    earlier_targets: list[list[tuple[Mention | None, Indicator | None]]] = []
+    for run in value_runs(text, [q for q in qs if id(q) not in used]):
+        first = run[0]
+        seg_start = s0 + max(masked.rfind(c, 0, first.start - s0) for c in _SEGMENT_BREAKS) + 1
+        lead = text[seg_start : first.start]
+        explicit = "分别" in lead
+        own = [m for m in mentions if seg_start <= m.start and m.end <= first.start]
+        growth = bool(P.GROWTH_WORDS.search(lead)) or any(m.subject.implies_growth for m in own)
+        family = {"pp": "pct"}.get(_family(first, growth), _family(first, growth))
+        targets: list[tuple[Mention | None, Indicator | None]] = []
+        if own:
+            items = subject_items(text, seg_start, own[-1].end, mentions, ctx.tax)
+            targets = _list_targets(ctx, items, len(run), family)
+            if len(items) >= 2 or targets:
+                earlier.append(items)
+        if not targets and not own:
+            for items in reversed(earlier):
+                targets = _list_targets(ctx, items, len(run), family)
+                if targets:
+                    break
+        if not targets and not own and seg_start > s0:
+            # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
+            prev_start = s0 + max(masked.rfind(c, 0, seg_start - 1 - s0) for c in _SEGMENT_BREAKS) + 1
+            prev_own = [m for m in mentions if prev_start <= m.start and m.end <= seg_start - 1]
+            if prev_own:
+                items = subject_items(text, prev_start, prev_own[-1].end, mentions, ctx.tax)
+                targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
+        if not targets and not own:
+            for prev in reversed(earlier_targets):
+                if len(prev) == len(run):
+                    targets = [(m, None if f is None else _twin(ctx.tax, f, family)) for m, f in prev]
+                    break
+        if not targets and not own and explicit:
+            targets = _value_bearers(text, mentions, qs, s0, first.start, len(run))
+        if not targets:
+            if explicit:
+                used.update(id(q) for q in run)  # an unresolved 分别 list: no guessing
+            continue
+        zone = text[own[-1].end if own else seg_start : first.start]
+        span_start = min((m.start for m, _ in targets if m is not None), default=seg_start)
+        ctx.last_list = (targets, zone)
+        earlier_targets.append(targets)
+        for (m, forced), q in zip(targets, run, strict=True):
+            used.add(id(q))
+            if m is not None:
+                _emit(ctx, m, q, zone, lead, min(span_start, q.start), out, forced=forced, after=run[-1].end)
+
+
+_BARE_RATE = re.compile(
+    r"(?:增长|下降|提高|回落|涨幅|增幅|增速|率|控制在)((?<![\d.])\d{1,2}(?:\.\d{1,2})?)(?=[，,；;。、和]|$)"
+)
+
+
+def _bare_rates(text: str, s0: int, s1: int, mentioned: Coverage) -> list[Quantity]:
+    """Rates whose % sign the page lost (温州 2015: 同比增长7.2, 城镇登记失业率1.91), in a text with no % at all."""
+    out = []
+    for m in _BARE_RATE.finditer(text, s0, s1):
+        if not mentioned.any_covered(m.start(1), m.end(1)):
+            out.append(Quantity(m.start(1), m.end(1), float(m.group(1)), None, None, "%", False, None))
+    return out
+
+
 def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
     text = ctx.norm.text
     s0, s1 = ctx.sent_start, ctx.sent_end
@@ -438,12 +638,17 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
         q = replace(q, start=q.start + s0, end=q.end + s0)
         if mentioned.any_covered(q.start, q.end):
             continue
+        if _RESTATED_BASIS.search(text, max(s0, q.start - 8), q.start):
+            continue  # 增长1.7%（同口径增长2.5%以上）: the same figure on another basis
         if q.unit == "元" and text[max(s0, q.start - 2) : q.start] == "每月":
             q = replace(q, unit="元/月")
         qs.append(q)
+    if ctx.lost_percent:
+        qs = sorted(qs + _bare_rates(text, s0, s1, mentioned), key=lambda q: q.start)
     if not qs:
         return
     used: set[int] = set()
+    _align_lists(ctx, mentions, qs, out, used)
     by_start = (ByStart(mentions), ByStart(qs))
     for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
         _distribute(ctx, seg, mentions, qs, out, used, by_start)
@@ -458,14 +663,19 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 continue
             own = [m for m in c_mentions if m.end <= q.start]
             subj: Mention | None = own[-1] if own else None
+            if len(own) >= 2 and text[own[-2].end : own[-1].start] in ("和", "与", "及") and (
+                    dimension(q.unit) in _AMOUNT_DIMS):
+                prev_q_end = q.end
+                continue  # 利用外资和对外直接投资38亿美元: one sum of two indicators
             pre_subject = False
             if subj is None:
                 lead = text[c0 : q.start]
-                if carry is not None and P.CONTINUATION.match(lead) and not any(m.start < q.start for m in c_mentions):
+                if carry is not None and _continues(_PARENTHETICAL.sub("", lead)) and not any(
+                        m.start < q.start for m in c_mentions):
                     subj = carry
                 else:
                     after = [m for m in c_mentions if m.start >= q.end and m.start - q.end <= 1]
-                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家"):
+                    if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家") and text[max(c0, q.start - 1) : q.start] not in ("为", "给", "向", "对"):
                         subj = after[0]
                         pre_subject = True
             if subj is None:
@@ -479,8 +689,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 if len(zone) > 0 and subj.end < prev_q_end and not P.GROWTH_WORDS.search(zone):
                     wide = text[subj.end : q.start]
                     # "保持稳定增长、力争达到3%": the growth word sits before the clause break
-                    if P.GROWTH_WORDS.search(wide) and q.unit in ("%", "‰") and not by_start[1].any_between(
-                        subj.end, q.start
+                    if P.GROWTH_WORDS.search(wide) and q.unit in ("%", "‰") and not any(
+                        subj.end <= o.start < q.start for o in qs
                     ):
                         zone = wide
                 elif subj.end >= prev_q_end:
@@ -541,12 +751,13 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         return []
     norm = normalise(text)
     nt = norm.text
-    ry = report_year if report_year is not None else infer_report_year(nt)
+    session_year = report_year if report_year is not None else infer_report_year(nt)
+    # periods are counted from the year the report looks forward to (a December report: the next one)
+    ry = session_year + 1 if december_session(nt, session_year) else session_year
     tax = get_taxonomy()
     out: list[Fact] = []
     plan_end: int | None = None
     para_of: list[int] = []
-    first_ends: dict = {}  # shared by every sentence (see _occurs_before)
     for pi, para in enumerate(split_paragraphs(nt, ry)):
         para_of.extend([pi - 1] * (len(out) - len(para_of)))
         if is_forward_plan(para.plan_end, ry):
@@ -554,23 +765,37 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         if not _HAS_NUMBER.search(nt, para.start, para.end):
             continue
         looking_back = False  # "过去一年，…。国内生产总值增长10.3%" inside a target paragraph
+        in_targets = False  # "今年的预期目标是…" inside a paragraph without a target heading
+        # a five-year review paragraph may turn back to the last year (…这五年…。一年来，…) and
+        # forward again (…。五年来，…): the mode follows those sentences
+        review_mode = "review5"
         for s0, s1 in _sentences(nt, para.start, para.end):
             if para.mode == "target":
                 if P.PAST_YEAR_START.match(nt, s0):
                     looking_back = True
                 elif looking_back and P.THIS_YEAR.search(nt, s0, s1):
                     looking_back = False
-            if not _HAS_NUMBER.search(nt, s0, s1):
-                continue
-            mentions = tax.find_mentions(nt, s0, s1)
-            if "、" in nt[s0:s1]:
-                mentions = _elided_pairs(nt, s0, s1, tax, mentions)
-            if not mentions:
-                continue
-            mode, period = _sentence_mode("actual" if looking_back else para.mode, nt[s0:s1], ry, plan_end)
-            ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1, first_ends=first_ends)
-            _sentence_facts(ctx, mentions, out)
+            if para.mode == "review5":
+                if REVIEW5_START_OF_SENTENCE.match(nt, s0):
+                    review_mode = "review5"
+                elif ACTUAL_SENTENCE.match(nt, s0):
+                    review_mode = "actual"
+            sentence_mode = review_mode if para.mode == "review5" else para.mode
+            pieces = [(s0, s1, "actual" if looking_back else sentence_mode)]
+            if para.mode == "actual":
+                cue = target_cue(nt[s0:s1], ry)
+                if cue is not None:
+                    in_targets = True
+                    pieces = [(s0, s0 + cue, para.mode), (s0 + cue, s1, "target")] if cue else [(s0, s1, "target")]
+                elif in_targets and looks_back(nt[s0:s1], ry):
+                    in_targets = False
+                elif in_targets:
+                    pieces = [(s0, s1, "target")]
+            for a, b, piece_mode in pieces:
+                _piece_facts(norm, tax, ry, plan_end, para, piece_mode, region, region_level, a, b, out)
     para_of.extend([len(para_of) and para_of[-1] + 1] * (len(out) - len(para_of)))
+    if ry != session_year:
+        out = [replace(f, report_year=session_year) for f in out]
     out = _mark_first_results(out, para_of, ry)
     out = _drop_passed_milestones(out)
     seen: set[tuple] = set()
@@ -584,6 +809,40 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         facts.append(_with_quote(f, text))
     facts.sort(key=lambda f: (f.char_start, f.char_end, f.indicator_id, f.measure))
     return facts
+
+
+def _flows_beside_stocks(facts: list[Fact], stated: dict[int, str]) -> list[Fact]:
+    """``建成高标准农田8.9万亩、累计达到120.5万亩``: beside a stock, the other value is the year's increment."""
+    out = list(facts)
+    groups: dict[tuple, list[int]] = {}
+    for i, f in enumerate(out):
+        if f.measure in ("level", "count"):
+            groups.setdefault((f.indicator_id, f.kind, f.period_year, f.subject), []).append(i)
+    for idx in groups.values():
+        if any(stated.get(id(out[i])) == "stock" for i in idx):
+            for i in idx:
+                if stated.get(id(out[i])) == "flow":
+                    out[i] = replace(out[i], measure="increment")
+    return out
+
+
+def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int | None, para: Paragraph,
+                 mode: str, region: str | None, region_level: str | None, s0: int, s1: int, out: list[Fact]) -> None:
+    """Facts of the sentence (or part of a sentence) ``s0:s1`` written in ``mode``."""
+    nt = norm.text
+    if s0 >= s1 or not _HAS_NUMBER.search(nt, s0, s1):
+        return
+    mentions = tax.find_mentions(nt, s0, s1)
+    if "、" in nt[s0:s1]:
+        mentions = _elided_pairs(nt, s0, s1, tax, mentions)
+    if not mentions:
+        return
+    mode, period = _sentence_mode(mode, nt[s0:s1], ry, plan_end)
+    ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1,
+                   lost_percent=norm.lost_percent)
+    first = len(out)
+    _sentence_facts(ctx, mentions, out)
+    out[first:] = _flows_beside_stocks(out[first:], ctx.stated)
 
 
 def _with_quote(f: Fact, text: str) -> Fact:
@@ -626,7 +885,7 @@ def _mark_first_results(facts: list[Fact], para_of: list[int], report_year: int 
     if first is None:
         return facts
     key = para_of[first]
-    return [replace(f, is_headline=True) if para_of[i] == key and f.kind == "actual" else f
+    return [replace(f, is_headline=True) if para_of[i] == key and f.kind == "actual" and f.subject is None else f
             for i, f in enumerate(facts)]
 
 

@@ -51,6 +51,7 @@ class Fact:
     char_start: int
     char_end: int
     section: str | None = None
+    subject: str | None = None  # None: the whole region; else the part it is about (县域经济, 西安市, 能源工业)
     extractor_version: str = field(default=EXTRACTOR_VERSION)
     is_headline: bool = False
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 _SPACES = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\r\u2028\u2029\x0b\x0c")
@@ -39,6 +39,11 @@ class Normalised:
     text: str
     offsets: list[int]
     original_length: int
+
+    @cached_property
+    def lost_percent(self) -> bool:
+        """True when a text with growth figures has no % sign at all (a page that lost them)."""
+        return "%" not in self.text and "增长" in self.text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised half-open span ``[start, end)`` to the original text."""

@@ -188,9 +188,33 @@ def find_quantities(text: str) -> list[Quantity]:
     if "持平" in text:
         for m in FLAT_RE.finditer(text):
             out.append(Quantity(m.start(), m.end(), 0.0, None, None, "%", False, None, True))
+    if "、" in text or "和" in text:
+        out.extend(_shared_unit_values(text, out))
     if len(out) > 1:
         out.sort(key=lambda q: q.start)
     return out
+
+
+# bare numbers of a list whose unit is written once, after the last one: 分别提高10.6、3.1和2.0个百分点
+_BARE_LIST = re.compile(r"((?<![\d.])\d+(?:\.\d+)?(?:、|和|及))+$")
+_BARE_ITEM = re.compile(r"(\d+(?:\.\d+)?)(?:、|和|及)")
+_SHARED_UNITS = frozenset({"%", "个百分点", "亿元", "万亿元", "万元", "元", "万人", "亿美元", "万户", "家", "个"})
+
+
+def _shared_unit_values(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Quantities for the bare numbers of a list that shares the unit of its last value."""
+    extra: list[Quantity] = []
+    for q in found:
+        if q.unit not in _SHARED_UNITS or q.is_range or q.flat:
+            continue
+        m = _BARE_LIST.search(text, max(0, q.start - 60), q.start)
+        if m is None or m.end() != q.start:
+            continue
+        for item in _BARE_ITEM.finditer(text, m.start(), m.end()):
+            v = parse_number(item.group(1))
+            if v is not None:
+                extra.append(Quantity(item.start(1), item.end(1), v, None, None, q.unit, False, None))
+    return extra
 
 
 # a two-term ratio with the second term 1 (城乡居民收入比2.52:1); not a triple (4.0:37.7:58.3) or a time

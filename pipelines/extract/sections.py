@@ -29,11 +29,19 @@ _REVIEW_WORDS = re.compile(r"回顾|过去|成就|总结|成绩")
 _ACTUAL_START = re.compile(r"^(?:——)?(?:过去一年|过去的一年|一年来|刚刚过去的|去年|回顾过去一年)")
 _REVIEW5_START = re.compile(r"^(?:——)?(?:过去五年|五年来|这五年|过去的五年|本届政府)")
 _TARGET_INTRO = re.compile(r"(?:主要预期目标|主要目标|预期目标|主要指标)(?:任务)?(?:是|为|:|：|如下|包括)")
+_SALUTATION = re.compile(r"^各位代表[！!：:，,]\s*")
+# a sentence that turns back to the last year inside a five-year review paragraph
+ACTUAL_SENTENCE = re.compile(r"(?:——)?(?:刚刚过去的|过去一年|过去的一年|一年来|去年)")
+# a sentence that opens a five-year review inside a paragraph (…收官之年。五年来，我们…)
+REVIEW5_SENTENCE = re.compile(r"(?:^|[。！!；;])(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
+REVIEW5_START_OF_SENTENCE = re.compile(r"(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
 _PLAN_TEXT = re.compile(r"纲要草案|规划纲要|今后五年|未来五年|规划建议")
 _TODAY = re.compile(r"今年|明年")
 _LATER_TOP = re.compile(r"^(?:[二三四五六七八九十]+、|第[二三四五六七八九十]+部分)")
 _ANNUAL_INTRO = re.compile(r"预期目标")
 _TARGET_INTRO_LATE = re.compile(r"(?<=[。；;])[^。；;]{0,16}主要预期目标(?:是|为)[:：]")
+# a short line without sentence punctuation that names a part of the report (回顾2017年, 展望2018年, 主要目标)
+_SHORT_HEADING = re.compile(r"^[—\-\s【\[]*(?:回顾|展望|主要(?:预期)?目标|预期目标|发展目标)[^。，,；;:：%]{0,12}$")
 _PLAN_WORDS = re.compile(r"十[一二三四五六七八九]?五|年均|时期|期间|规划|纲要|今后五年|未来五年|到20\d\d年")
 _PLAN_DOC = re.compile(r"纲要[（(]?草案|规划纲要|规划的建议|主要指标|主要目标[是为:：]|指标[，,]其中")
 
@@ -129,6 +137,8 @@ def _heading_mode(text: str, report_year: int | None, prev: str) -> str:
         return "actual"
     if forward_plan:
         return "plan"
+    if "目标" in text or "展望" in text:
+        return "target"
     if prev in ("actual", "review5") and _LATER_TOP.match(text):
         return "target"  # a slogan heading after the review (福建: 二、一张蓝图绘到底…) looks forward
     return prev
@@ -136,6 +146,7 @@ def _heading_mode(text: str, report_year: int | None, prev: str) -> str:
 
 def _paragraph_cue(text: str, report_year: int | None, section_mode: str) -> tuple[str | None, bool]:
     """(mode, is_headline) suggested by the start of a paragraph, or (None, False)."""
+    text = _SALUTATION.sub("", text, count=1)  # 各位代表！刚刚过去的2025年，…
     head = text[:40]
     if _TARGET_INTRO.search(text[:60]) and "完成" not in text[:60]:
         years = _years(text[:60])
@@ -156,6 +167,8 @@ def _paragraph_cue(text: str, report_year: int | None, section_mode: str) -> tup
         return "actual", section_mode in ("actual", "review5")
     if _REVIEW5_START.search(head):
         return "review5", False
+    if section_mode in ("actual", "review5") and REVIEW5_SENTENCE.search(text):
+        return "review5", False  # 各位代表！2025年是“十四五”收官之年。五年来，…: the five-year review starts here
     m = re.match(r"^(?:——)?“?十[一二三四五六七八九]?五”?(?:时期|期间)", head)
     if m:
         plan_end = plan_end_year(head)
@@ -193,8 +206,10 @@ def split_paragraphs(text: str, report_year: int | None) -> list[Paragraph]:
         is_top = bool(_TOP_HEADING.match(line)) and len(line) <= 60 and "。" not in line[:-1]
         if not is_top and len(line) <= 30 and "。" not in line and _HEADING_WORDS.search(line):
             is_top = True
+        if not is_top and _SHORT_HEADING.match(line):
+            is_top = True  # "展望2018年", "— 主要目标 —" in a news rewrite
         if is_top:
-            section_mode = _heading_mode(line, report_year, section_mode)
+            section_mode = _heading_mode(line, report_year, mode)
             mode = section_mode
             top_label, sub_label = line[:40], None
             headline_next = highlight_run = False

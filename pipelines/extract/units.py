@@ -16,7 +16,7 @@ _DIMENSIONS: dict[str, dict[str, float]] = {
     "housing": {"套": 1.0, "套（间）": 1.0, "万套": 1e4},
     "area_mu": {"亩": 1.0, "万亩": 1e4, "亿亩": 1e8},
     "households": {"户": 1.0, "万户": 1e4},
-    "items": {"个": 1.0, "万个": 1e4},
+    "items": {"个": 1.0, "万个": 1e4, "座": 1.0, "万座": 1e4, "张": 1.0, "万张": 1e4},
     "power": {"千瓦": 1.0, "万千瓦": 1e4, "亿千瓦": 1e8},
     "ratio_to_one": {":1": 1.0, "ratio (rural=1)": 1.0},
 }
@@ -32,6 +32,31 @@ def dimension(unit: str | None) -> str | None:
     if unit in _UNIT_DIM:
         return _UNIT_DIM[unit][0]
     return "unit:" + unit
+
+
+def known_unit(unit: str | None) -> bool:
+    """True when ``unit`` has a known dimension (万元, 家, 亿斤 …), False for 万辆, 平方米, 标箱 …"""
+    return bool(unit) and unit in _UNIT_DIM
+
+
+_COUNTABLE = frozenset({"enterprises", "households", "items"})  # 家, 户 and 个 all count firms in reports
+_AMOUNTS = frozenset({"yuan", "usd"})
+
+
+def units_fit(unit: str, default_unit: str) -> bool:
+    """True when a value in ``unit`` can measure an indicator whose default unit is ``default_unit``.
+
+    Same dimension, or both money (亿元 / 亿美元), or both counts of firms (家 / 户 / 个); a unit
+    with no known dimension must share its name with the default (件 for 件/万人, 公里 for 公里).
+    """
+    if unit == default_unit:
+        return True
+    if known_unit(unit) and known_unit(default_unit):
+        du, dd = dimension(unit), dimension(default_unit)
+        return du == dd or {du, dd} <= _AMOUNTS or {du, dd} <= _COUNTABLE
+    if known_unit(unit) or known_unit(default_unit):
+        return False
+    return default_unit.startswith(unit) or default_unit.endswith(unit) or unit.endswith(default_unit)
 
 
 def to_base(value: float, unit: str) -> float:

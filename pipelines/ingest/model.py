@@ -43,7 +43,7 @@ class QuarantineRecord:
     """
 
     source_path: str
-    reason_code: str  # empty_file | binary | undecodable | not_a_report | unattributed | truncated | duplicate | parse_error
+    reason_code: str  # empty_file | binary | undecodable | not_a_report | unattributed | truncated | fragment | duplicate | parse_error
     reason: str  # human-readable explanation
     severity: str
     detected_encoding: str | None

@@ -6,6 +6,7 @@ it would rewrite full-width punctuation (，；（）) that the extractor's patt
 
 from __future__ import annotations
 
+import html
 import re
 
 # Zero-width and invisible format characters (removed). U+FEFF is the BOM / ZWNBSP.
@@ -41,8 +42,17 @@ _NEWLINES = re.compile(r"\r\n?|[\u0085\u2028\u2029]")
 _IDEO_SPACE = re.compile(r"(?m)(^\u3000+)|\u3000")
 # A full-width full stop between ASCII digits is a decimal point ("９．１％" -> "9.1%").
 _FW_DECIMAL = re.compile(r"(?<=[0-9])\uff0e(?=[0-9])")
+# An ideographic full stop typed for a decimal point before a unit ("增长9。5%", "373。15亿元").
+_CJK_DECIMAL = re.compile(r"(?<=[0-9])。(?=[0-9]{1,4}\s*(?:%|‰|个百分点|万亿|亿|万|元|倍))")
 # Three or more blank (whitespace-only) lines -> one blank line.
 _BLANK_RUN = re.compile(r"\n(?:[ \t\u3000]*\n){3,}")
+# Web artefacts. Some portals print the pinyin of converted characters after them: 實(shí)現(xiàn), 會(huì ).
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（]\s?[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}\s?[)）]")
+# HTML character references left in text (&nbsp; &amp; &#12289; &#x3001;).
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6});")
+# A GBK em dash pair read as ASCII (——  ->  ?D?D), and other runs of question marks from lost characters.
+_LOST_DASH = re.compile(r"\?D\?D")
+_QUESTION_RUN = re.compile(r"\?{2,}")
 
 
 def normalise_text(text: str) -> str:
@@ -51,16 +61,24 @@ def normalise_text(text: str) -> str:
     - CRLF / CR / NEL / U+2028 / U+2029 -> LF; BOM and zero-width characters removed;
       other control characters (except TAB and LF) removed
     - full-width ASCII digits and letters and ％ -> ASCII (one char for one char);
-      a full-width ．between digits -> '.'
+      a full-width ．between digits -> '.'; so is 。 between digits before a unit (9。5% -> 9.5%)
     - NBSP and other odd spaces -> ' '; U+3000 kept only as leading indentation of a line
     - runs of three or more blank lines collapsed to one blank line
+    - web artefacts: HTML character references decoded, pinyin printed in parentheses after a
+      character removed (實(shí)現(xiàn) -> 實現), ``?D?D`` (a mis-decoded ——) restored, other runs of
+      ``?`` (lost characters) replaced by a space
 
     Full-width punctuation (，；：（）) and traditional characters are kept as written.
     """
+    text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     text = _MAP_RE.sub(lambda m: _MAP[m.group()], text)
+    text = _PINYIN.sub("", text)
+    text = _LOST_DASH.sub("——", text)
+    text = _QUESTION_RUN.sub(" ", text)
     text = _NEWLINES.sub("\n", text)
     text = _IDEO_SPACE.sub(lambda m: m.group(1) if m.group(1) is not None else " ", text)
     text = _FW_DECIMAL.sub(".", text)
+    text = _CJK_DECIMAL.sub(".", text)
     return _BLANK_RUN.sub("\n\n", text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .attribution import looks_like_report, report_cues
+from .attribution import is_traditional, looks_like_report, report_cues, to_simplified
 
 MIN_REPORT_CHARS = 200  # non-whitespace characters; anything shorter is not a usable report
 SHORT_REPORT_CHARS = 3000  # real reports run 8k-25k characters; below this an ending must close
@@ -35,19 +35,52 @@ def non_ws_len(text: str) -> int:
     return len(_NON_WS.findall(text))
 
 
-def not_a_report_reason(text: str, hints: list[str] | None = None) -> str | None:
-    """Why ``text`` is not a government work report, or None when it looks like one."""
+# "增长8.5%", "实现187亿元", "达到1.74万亿元", "下降3%": a figure stated the way reports state results and targets
+_FIGURE = re.compile(
+    r"(?:增长|增幅|增速|下降|回落|提高|达到|达|实现|完成|突破|超过|控制在|为)[^。；，,\n]{0,4}?"
+    r"[0-9０-９]+(?:[.．][0-9０-９]+)?\s*(?:%|％|个百分点|万亿元|亿元|万元|元|亿美元|万人|万吨|萬億元|億元|萬元)"
+)
+MIN_FIGURES = 3
+
+
+def indicator_figures(text: str) -> int:
+    """Number of distinct report-style figures (a change or result verb followed by a number with a unit)."""
+    sample = text[:50000]
+    if is_traditional(sample):
+        sample = to_simplified(sample)
+    return len(set(_FIGURE.findall(sample)))
+
+
+def not_a_report_reason(text: str, hints: list[str] | None = None, attributed: bool = False) -> str | None:
+    """Why ``text`` is not a government work report, or None when it looks like one (or a fragment of one).
+
+    ``attributed``: region, level and year are known from the path or from hints. Such a text is
+    never refused for lacking the report's frame when it states indicator figures the way reports
+    do (an excerpt, a summary, a news rewrite); :func:`fragment_reason` then says why it is flagged.
+    """
     n = non_ws_len(text[:20000])
     if n < MIN_REPORT_CHARS:
         return f"too short to be a government work report ({n} non-space characters)"
     cues = report_cues(text, hints)
     if not looks_like_report(cues):
+        if attributed and indicator_figures(text) >= MIN_FIGURES:
+            return None
         found = "、".join(cues) if cues else "none"
         return (
             "no government-work-report cues (政府工作报告 / 各位代表 / 人民代表大会 / 工作回顾 / 请予审议); "
             f"cues found: {found}"
         )
     return None
+
+
+def fragment_reason(text: str, hints: list[str] | None = None) -> str | None:
+    """Why ``text`` looks like a fragment of a report (no speech frame or title), or None."""
+    cues = report_cues(text, hints)
+    if looks_like_report(cues):
+        return None
+    found = "、".join(cues) if cues else "none"
+    return (f"loaded as a fragment: it states {indicator_figures(text)} indicator figures but lacks the "
+            f"report's frame (各位代表 / 我代表 / 工作回顾 / 请予审议 or a 政府工作报告 title); cues found: {found}")
 
 
 def truncation_reason(text: str) -> str | None:

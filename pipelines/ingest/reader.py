@@ -20,7 +20,7 @@ from .documents import docx_to_text, pdf_to_text
 from .html import html_to_text, looks_like_html
 from .model import LEVELS, IngestOutcome, QuarantineRecord, ReportDocument
 from .normalise import normalise_text, squeeze_whitespace
-from .quality import not_a_report_reason, truncation_reason
+from .quality import fragment_reason, not_a_report_reason, truncation_reason
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ONE_LINE = re.compile(r"\s+")
@@ -175,10 +175,6 @@ def _read(
     if not text.strip():
         raise _Rejected(IngestError("empty_file", f"no text in the {fmt} file", encoding), first)
 
-    reason = not_a_report_reason(text, hints)
-    if reason:
-        raise _Rejected(IngestError("not_a_report", reason, encoding), first)
-
     attr = attribute_from_text(text, hints)
     level, reg, year, source = _attribute(path, root, attr, region, region_level, report_year)
     if source == "path" and reg is not None and year is not None:
@@ -189,6 +185,10 @@ def _read(
                 "reading: move the file to the path the text names, or fix the file"
             )
             raise _Rejected(IngestError("attribution_conflict", msg, encoding), first)
+    attributed = source != "text" and None not in (level, reg, year)
+    reason = not_a_report_reason(text, hints, attributed=attributed)
+    if reason:
+        raise _Rejected(IngestError("not_a_report", reason, encoding), first)
     missing = [n for n, v in (("region", reg), ("region_level", level), ("report_year", year)) if v is None]
     if missing or level not in LEVELS:
         what = (
@@ -203,6 +203,20 @@ def _read(
         warnings.append("traditional_script")
 
     issues: list[QuarantineRecord] = []
+    fragment = fragment_reason(text, hints)
+    if fragment:
+        warnings.append("fragment")
+        issues.append(
+            QuarantineRecord(
+                source_path=source_path,
+                reason_code="fragment",
+                reason=fragment,
+                severity="warning",
+                detected_encoding=encoding,
+                size_bytes=len(data),
+                first_chars=first,
+            )
+        )
     trunc = truncation_reason(text)
     if trunc:
         warnings.append("truncated")

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import duckdb
 
-from pipelines.warehouse.schema import RAW_SCHEMA, RAW_TABLES
+from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
 from pipelines.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
 
 T = TypeVar("T")
@@ -63,6 +63,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     for ddl in RAW_TABLES.values():
         con.execute(ddl)
+    for table, column, type_ in RAW_COLUMN_MIGRATIONS:
+        con.execute(f"ALTER TABLE {RAW_SCHEMA}.{table} ADD COLUMN IF NOT EXISTS {column} {type_}")
 
 
 def connect_recovering(connect: Callable[[], T], log=None) -> T:

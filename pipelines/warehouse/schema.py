@@ -50,6 +50,7 @@ RAW_TABLES: dict[str, str] = {
             char_end          INTEGER NOT NULL,
             section           VARCHAR,
             is_headline       BOOLEAN NOT NULL,  -- in a results-summary or main-targets paragraph
+            subject           VARCHAR,           -- NULL: the whole region; else the part (县域经济, 西安市, 能源工业)
             extractor_version VARCHAR NOT NULL,
             loaded_at         TIMESTAMP NOT NULL
         )""",
@@ -85,6 +86,9 @@ RAW_TABLES: dict[str, str] = {
             loaded_at      TIMESTAMP NOT NULL
         )""",
 }
+
+# Columns added after a table's first release: (table, column, type), applied to older warehouses.
+RAW_COLUMN_MIGRATIONS: tuple[tuple[str, str, str], ...] = (("facts", "subject", "VARCHAR"),)
 
 # Every raw table carries partition_key: the loader replaces a partition's rows in all of them.
 PARTITIONED_TABLES: tuple[str, ...] = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state")

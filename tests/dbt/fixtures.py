@@ -182,6 +182,15 @@ def build_raw_warehouse(path: Path) -> None:
                     is_headline,
                 ],
             )
+        # a part of the region (县域经济 of 江苏省, headline, the only 2025 growth figure): stays out of the marts
+        con.execute(
+            "INSERT INTO raw.facts (fact_id, report_id, partition_key, region, region_level, report_year,"
+            " indicator_id, kind, period_year, measure, value, unit, value_std, unit_std, qualifier, quote,"
+            " char_start, char_end, extractor_version, loaded_at, is_headline, subject) VALUES ('p01',"
+            " 'province/江苏省/2026', 'province/江苏省/2026', '江苏省', 'province', 2026, 'gdp_growth', 'actual', 2025,"
+            " 'growth_rate', 9.1, '%', 9.1, '%', 'exact', '县域经济增长9.1%', 650, 660, '0.1.0', ?, true, '县域经济')",
+            [LOADED_AT],
+        )
         for report_id, keyword, source, occurrences in KEYWORDS:
             con.execute(
                 "INSERT INTO raw.keyword_counts VALUES (?, ?, ?, ?, ?, ?, ?)",

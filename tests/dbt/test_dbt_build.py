@@ -144,12 +144,26 @@ def test_docs_are_persisted_as_comments(con):
 
 
 def test_fact_mart_keeps_every_fact_with_indicator_name(con):
-    assert one(con, "select count(*) n from fct_indicator_facts")["n"] == 26
+    assert one(con, "select count(*) n from fct_indicator_facts")["n"] == 27
     row = one(con, "select * from fct_indicator_facts where fact_id = 'f03'")
     assert row["indicator_name_zh"] == "地区生产总值"
     assert row["indicator_category"] == "economy"
     assert row["value_std"] == 17400.0 and row["unit"] == "万亿元"
     assert row["quote"] == "地区生产总值达1.74万亿元"
+
+
+def test_a_part_of_the_region_stays_in_the_fact_mart_only(con):
+    row = one(con, "select * from fct_indicator_facts where fact_id = 'p01'")
+    assert (row["subject"], row["is_whole_region"], row["value"]) == ("县域经济", False, 9.1)
+    assert one(con, "select count(*) n from fct_indicator_facts where subject is null")["n"] == 26
+    for mart, where in (
+        ("fct_region_indicator_year", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"
+                                      " and measure = 'growth_rate'"),
+        ("fct_cross_region", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"
+                             " and measure = 'growth_rate'"),
+        ("fct_target_vs_actual", "region = '江苏省' and indicator_id = 'gdp_growth' and year = 2025"),
+    ):
+        assert one(con, f"select count(*) n from {mart} where {where}")["n"] == 0, mart
 
 
 def test_panel_deduplicates_and_records_candidates(con):
@@ -253,7 +267,7 @@ def test_dim_region_codes(con):
     assert rows["南京市"] == ("city", "江苏省", "320100", 2, 2024, 2025)
     assert rows["国务院"] == ("national", None, "100000", 2, 2024, 2025)
     assert rows["江苏省"][2] == "320000"
-    assert rows["江宁区"] == ("county", None, None, 1, 2024, 2024)  # not in the seed: still present, no code
+    assert rows["江宁区"] == ("county", "江苏省", "320115", 1, 2024, 2024)  # every county is in the seed now
     # a county written with its parent city matches the seed row 海拉尔区
     assert rows["呼伦贝尔市海拉尔区"] == ("county", "内蒙古自治区", "150702", 1, 2015, 2015)
 

@@ -24,11 +24,12 @@ pytestmark = pytest.mark.skipif(not REPORTS.exists(), reason="../shared not pres
 
 @lru_cache(maxsize=64)
 def _doc(rel: str) -> tuple[str, tuple[Fact, ...]]:
+    """The text and its whole-region facts (facts about a part of the region carry a subject)."""
     text = (REPORTS / rel).read_text(encoding="utf-8")
     facts = tuple(extract_facts(text, report_year=int(Path(rel).stem)))
     for f in facts:
         assert text[f.char_start : f.char_end] == f.quote
-    return text, facts
+    return text, tuple(f for f in facts if f.subject is None)
 
 
 def _span(text: str, fragment: str) -> tuple[int, int]:

@@ -98,3 +98,20 @@ def test_growth_with_qualifiers_parse_back(v10: int, qual: tuple[str, str]) -> N
     facts = facts_of(f"二、2026年重点工作\n今年主要预期目标是：一般公共预算收入增长{value:g}%{qual[0]}。")
     assert [(f.indicator_id, f.value, f.qualifier) for f in facts] == [
         ("general_budget_revenue_growth", value, qual[1])]
+
+
+
+@given(st.lists(st.tuples(st.integers(-5, 65), st.integers(-5, 65)), max_size=8))
+@settings(max_examples=200, deadline=None)
+def test_coverage_answers_like_a_scan(spans: list[tuple[int, int]]) -> None:
+    """The bisection look-ups of extract.spans.Coverage agree with scanning every span."""
+    from pipelines.extract.spans import Coverage
+
+    lo, hi = 0, 60
+    cov = Coverage(lo, hi, spans)
+    scan = [any(max(a, lo) <= i < min(b, hi) for a, b in spans) for i in range(hi)]
+    for i in range(-2, hi + 2):
+        assert cov.covered(i) == (0 <= i < hi and scan[i])
+    for a in range(0, hi, 7):
+        for b in range(a, hi + 1, 5):
+            assert cov.any_covered(a, b) == any(scan[a:b])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,26 @@ def test_idempotent_on_report_like_characters(text):
 def test_full_width_digits_map_to_ascii(n):
     full = "".join(chr(ord(d) + 0xFEE0) for d in str(n))
     assert normalise_text(f"增长{full}％") == f"增长{n}%"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # a portal that prints pinyin after converted characters (西安 2021 page)
+        ("西安市第十六屆人民代表大會(huì )第六次會(huì )議舉行", "西安市第十六屆人民代表大會第六次會議舉行"),
+        ("貫通落實(shí)“五項要求”", "貫通落實“五項要求”"),
+        # GBK em dashes read as ASCII (武汉 2005 copy), and lost characters
+        ("呈现出新的积极变化:?D?D经济自主增长", "呈现出新的积极变化:——经济自主增长"),
+        ("增长5%???固定资产投资", "增长5% 固定资产投资"),
+        # HTML character references left in a text
+        ("地区生产总值&nbsp;增长5%&#12289;达到&amp;", "地区生产总值 增长5%、达到&"),
+        # 。 typed for a decimal point (鄂州 2015 page)
+        ("同比增长9。5%，规模以上工业增加值373。15亿元", "同比增长9.5%，规模以上工业增加值373.15亿元"),
+        # ... but not a sentence end followed by a list number
+        ("增长5%。2024年", "增长5%。2024年"),
+        ("(Beijing)不是拼音", "(Beijing)不是拼音"),
+    ],
+)
+def test_web_artefacts(raw: str, expected: str) -> None:
+    assert normalise_text(raw) == expected
+    assert normalise_text(expected) == expected

@@ -218,3 +218,43 @@ def test_read_report_never_raises(tmp_path, data, suffix):
     assert (outcome.document is None) == any(i.severity == "rejected" for i in outcome.issues)
     for issue in outcome.issues:
         assert issue.reason and "\n" not in issue.first_chars and len(issue.first_chars) <= 80
+
+
+# A news rewrite of a report, in the style of the e-paper pages of city sessions (no speech frame).
+NEWS_REWRITE = (
+    "湖南日报1月6日讯（记者 徐亚平）今天上午，岳阳市第八届人民代表大会第一次会议开幕。"
+    "市长在作《政府工作报告》时称，2017年主要预期目标是：GDP增长9%左右；规模工业增加值增长8%，"
+    "公共财政预算收入增长10%左右，居民人均可支配收入增长9%。2016年，全市完成固定资产投资2400亿元，"
+    "社会消费品零售总额达到1100亿元，开工项目124个。岳阳把2017年确定为全面建成小康社会的决胜之年，"
+    "将围绕工业园区、优势产业、骨干企业谋划工业发展，全市要新增规模工业企业80家以上，"
+    "完成三荷机场主体工程，规划建设航空口岸和空港产业区，突出抓好城陵矶新港二期等港口码头群建设。"
+)
+
+
+def test_news_rewrite_with_figures_is_a_fragment_not_refused(tmp_path: Path) -> None:
+    path = tmp_path / "city" / "岳阳市" / "2017.txt"
+    path.parent.mkdir(parents=True)
+    path.write_text(NEWS_REWRITE, encoding="utf-8")
+    outcome = read_report(path, tmp_path)
+    assert outcome.document is not None, outcome.issues
+    assert "fragment" in outcome.document.warnings
+    assert [i.reason_code for i in outcome.issues if i.severity == "warning"][0] == "fragment"
+
+
+def test_news_rewrite_without_attribution_stays_refused(tmp_path: Path) -> None:
+    path = tmp_path / "clipping.txt"  # no path convention, no hints: the frame is all we have
+    path.write_text(NEWS_REWRITE, encoding="utf-8")
+    outcome = read_report(path, tmp_path)
+    assert outcome.document is None
+    assert outcome.issues[0].reason_code == "not_a_report"
+
+
+def test_traditional_news_rewrite_loads_with_hints(tmp_path: Path) -> None:
+    text = ("東北網1月9日訊 在元月8日開幕的七臺河市第九屆人民代表大會第五次會議上,《政府工作報告》報告了2008年工作:"
+            "預計地區生產總值實現187億元,增長26%。全口徑財政收入32.5億元,增長72.2%。社會消費品零售總額36億元,增長20%。"
+            ) * 2
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    outcome = read_report(path, tmp_path, region="七台河市", region_level="city", report_year=2009)
+    assert outcome.document is not None, outcome.issues
+    assert "fragment" in outcome.document.warnings

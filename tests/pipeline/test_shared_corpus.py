@@ -53,3 +53,36 @@ def test_provinces_ranked_by_2026_gdp_target(corpus_run):
     )
     assert len(rows) >= 20
     assert rows[0][1] == 1
+
+
+def test_corpus_regions_all_have_codes(corpus_run):
+    rows = dict(query(corpus_run.published, "SELECT region, admin_code FROM dim_region WHERE code_candidates = 1"))
+    assert len(rows) == query(corpus_run.published, "SELECT count(*) FROM dim_region")[0][0]
+    assert (rows["国务院"], rows["南京市"], rows["呼伦贝尔市海拉尔区"], rows["新疆维吾尔自治区"]) == (
+        "100000", "320100", "150702", "650000"
+    )
+
+
+def test_corpus_target_escalation(corpus_run):
+    spread = query(corpus_run.published,
+                   "SELECT children_count, children_min, children_median, children_max FROM fct_target_escalation"
+                   " WHERE region = '国务院' AND indicator_id = 'gdp_growth' AND measure = 'growth_rate'"
+                   " AND year = 2026")
+    assert spread == [(23, 4.5, 5.0, 5.75)]  # the 23 provinces' 2026 targets (no 2026 national report here)
+    hailar = dict(query(corpus_run.published,
+                        "SELECT year, gap_to_national FROM fct_target_escalation WHERE region = '呼伦贝尔市海拉尔区'"
+                        " AND indicator_id = 'gdp_growth' AND measure = 'growth_rate'"))
+    assert (hailar[2012], hailar[2015], hailar[2018]) == (13.5, 1.0, -0.5)
+
+
+@pytest.mark.parametrize("fmt", ["dta", "xlsx"])
+def test_corpus_wide_panel_round_trips(corpus_run, tmp_path, fmt):
+    from pandas.testing import assert_frame_equal
+
+    from pipelines.reporting import export
+
+    out = tmp_path / f"panel.{fmt}"
+    result = export.export(corpus_run.published, out, fmt, wide=True)
+    expected, _, _ = export.wide_panel(export.load_panel_values(corpus_run.published))
+    assert result.rows == len(expected) > 100
+    assert_frame_equal(export.read_export(out, wide=True), expected)

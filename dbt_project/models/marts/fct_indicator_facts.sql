@@ -34,6 +34,8 @@ final as (
         facts.unit_std,
         facts.qualifier,
         coalesce(facts.is_headline, false) as is_headline,
+        facts.subject,
+        facts.subject is null              as is_whole_region,
         {{ is_multi_year_measure('facts.measure') }} as is_multi_year,
         facts.quote,
         facts.char_start,

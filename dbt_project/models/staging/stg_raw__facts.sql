@@ -30,6 +30,7 @@ renamed as (
         cast(section as varchar)            as section,
         cast(extractor_version as varchar)  as extractor_version,
         cast(is_headline as boolean)        as is_headline,
+        nullif(trim(cast(subject as varchar)), '') as subject,
         cast(loaded_at as timestamp)        as loaded_at
     from source
 
