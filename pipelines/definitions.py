@@ -25,8 +25,10 @@ from pipelines.defs.warehouse_assets import (
 )
 
 
-def build_definitions(reports_dir: Path | None = None, warehouse: Path | None = None) -> dg.Definitions:
-    """Definitions for a reports folder and a warehouse file (defaults: environment, then ``data/``)."""
+def build_definitions(
+    reports_dir: Path | None = None, warehouse: Path | None = None, corrections: Path | None = None
+) -> dg.Definitions:
+    """Definitions for a reports folder, a warehouse file and a corrections CSV (defaults: environment, then ``data/``)."""
     return dg.Definitions(
         assets=[report_texts, indicator_facts, raw_tables, dbt_models, published_warehouse],
         asset_checks=ASSET_CHECKS,
@@ -34,7 +36,7 @@ def build_definitions(reports_dir: Path | None = None, warehouse: Path | None = 
         sensors=[report_folder_sensor],
         schedules=[daily_full_refresh],
         resources={
-            "settings": default_settings(reports_dir, warehouse),
+            "settings": default_settings(reports_dir, warehouse, corrections),
             "duckdb": default_duckdb(warehouse),
             "dbt": DbtCliResource(
                 project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir), dbt_executable=dbt_executable()

@@ -11,6 +11,7 @@ TAXONOMY_CSV = DBT_PROJECT_DIR / "seeds" / "dim_indicator.csv"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse" / "govreport.duckdb"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
+DEFAULT_CORRECTIONS = PROJECT_ROOT / "data" / "corrections.csv"
 
 
 def reports_dir() -> Path:
@@ -32,3 +33,8 @@ def published_path(warehouse: Path | None = None) -> Path:
 def exports_dir() -> Path:
     """Folder for Parquet exports of the marts: ``GOVREPORT_EXPORTS_DIR`` or ``data/exports``."""
     return Path(os.environ.get("GOVREPORT_EXPORTS_DIR", PROJECT_ROOT / "data" / "exports")).resolve()
+
+
+def corrections_path() -> Path:
+    """The analysts' corrections CSV: ``GOVREPORT_CORRECTIONS`` or ``data/corrections.csv``."""
+    return Path(os.environ.get("GOVREPORT_CORRECTIONS", DEFAULT_CORRECTIONS)).resolve()

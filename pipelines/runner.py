@@ -27,6 +27,7 @@ class RunOutcome:
     partitions: list[str]
     table_counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    failed_checks: list[str] = field(default_factory=list)  # "check_name: details" of checks that failed
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -69,15 +70,19 @@ def run_pipeline(
     warehouse: Path,
     instance: dg.DagsterInstance | None = None,
     raise_on_error: bool = False,
+    corrections: Path | None = None,
 ) -> RunOutcome:
-    """Register every report file as a partition and materialise all assets for them in one run."""
+    """Register every report file as a partition and materialise all assets for them in one run.
+
+    ``corrections`` is the corrections CSV (default: ``GOVREPORT_CORRECTIONS`` or data/corrections.csv).
+    """
     from pipelines.definitions import build_definitions
 
     reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
     if not reports_dir.is_dir():
         raise FileNotFoundError(f"reports folder {reports_dir} does not exist")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    defs = build_definitions(reports_dir, warehouse)
+    defs = build_definitions(reports_dir, warehouse, corrections)
     instance = instance or dagster_instance()
     keys = sorted(files_by_partition(reports_dir))
     ordered = sync_partitions(instance, keys)
@@ -97,6 +102,12 @@ def run_pipeline(
             for e in failures
         ) or "run failed"
     settings = default_settings(reports_dir, warehouse)
+    failed_checks = [
+        f"{e.asset_check_evaluation_data.check_name}: "
+        f"{e.asset_check_evaluation_data.metadata.get('details').value if e.asset_check_evaluation_data.metadata.get('details') else 'failed'}"
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
+    ]
     return RunOutcome(
         success=result.success,
         run_id=result.run_id,
@@ -105,4 +116,5 @@ def run_pipeline(
         partitions=keys,
         table_counts=warehouse_table_counts(warehouse),
         error=error,
+        failed_checks=failed_checks,
     )

@@ -16,6 +16,7 @@ class PipelineSettings(dg.ConfigurableResource):
     staging_dir: str
     published_path: str
     exports_dir: str
+    corrections_path: str = str(paths.DEFAULT_CORRECTIONS)
     workers: int = 0  # processes for ingest/extract; 0 = one per core when there is enough work
 
     @property
@@ -29,7 +30,9 @@ class PipelineSettings(dg.ConfigurableResource):
         return Path(self.staging_dir)
 
 
-def default_settings(reports_dir: Path | None = None, warehouse: Path | None = None) -> PipelineSettings:
+def default_settings(
+    reports_dir: Path | None = None, warehouse: Path | None = None, corrections: Path | None = None
+) -> PipelineSettings:
     """Settings for a warehouse file: staging, snapshot and exports sit beside it unless overridden."""
     wh = Path(warehouse) if warehouse else paths.warehouse_path()
     return PipelineSettings(
@@ -37,6 +40,7 @@ def default_settings(reports_dir: Path | None = None, warehouse: Path | None = N
         staging_dir=str(wh.parent / "staging"),
         published_path=str(paths.published_path(wh)),
         exports_dir=str(paths.exports_dir() if warehouse is None else wh.parent / "exports"),
+        corrections_path=str(Path(corrections).resolve() if corrections else paths.corrections_path()),
     )
 
 
