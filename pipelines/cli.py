@@ -7,6 +7,8 @@
     govreport query SQL [--warehouse PATH]                  run SQL on the published warehouse
     govreport chart ...                                     target-vs-actual / cross-region charts
     govreport bench [--quick]                               throughput benchmarks
+    govreport correct FACT_ID --reject | --set F=V … | --add REPORT_ID --quote Q --set F=V …
+    govreport corrections [--check]                         corrections and whether they still apply
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     print(f"govreport: processing reports under {reports}", file=sys.stderr)
     try:
-        outcome = run_pipeline(reports, warehouse)
+        outcome = run_pipeline(reports, warehouse, corrections=args.corrections)
     except Exception as exc:  # noqa: BLE001 - a CLI reports every failure the same way
         print(f"govreport run: error: {exc}", file=sys.stderr)
         return 1
@@ -42,6 +44,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"govreport run: FAILED (run {outcome.run_id}): {outcome.error}", file=sys.stderr)
         return 1
     print(f"Run {outcome.run_id} succeeded: {len(outcome.partitions)} report files.")
+    for failed in outcome.failed_checks:
+        print(f"govreport run: warning: asset check failed: {failed}", file=sys.stderr)
     print(f"Warehouse (building): {outcome.warehouse}")
     print(f"Published snapshot (open this in BI tools): {outcome.published}")
     print("Tables and views, rows:")
@@ -158,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="materialise every asset (ingest, extract, load, dbt, publish) in-process")
     run.add_argument("--reports", type=Path, default=None,
                      help="folder of report files (default: $GOVREPORT_REPORTS_DIR or data/reports)")
+    run.add_argument("--corrections", type=Path, default=None,
+                     help="corrections CSV (default: $GOVREPORT_CORRECTIONS or data/corrections.csv)")
     _warehouse_arg(run)
     run.set_defaults(func=_cmd_run)
 
@@ -199,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="extraction throughput vs jieba and a regex scan; scaling")
     b.add_argument("--quick", action="store_true")
     b.set_defaults(func=_cmd_bench)
+
+    from pipelines.corrections.commands import add_parsers as add_correction_parsers
+
+    add_correction_parsers(sub, _warehouse_arg)
     return parser
 
 

@@ -57,7 +57,7 @@ def read_corrections(path: Path) -> list[dict]:
                 raise CorrectionsFileError(
                     f"{path}: data line {line_no}: action {row['action']!r} is not one of {', '.join(ACTIONS)}"
                 )
-            rows.append({"line_no": line_no, **row})
+            rows.append({"line_no": line_no, "source_path": str(path), **row})
     return rows
 
 
