@@ -9,6 +9,7 @@
     govreport bench [--quick]                               throughput benchmarks
     govreport correct FACT_ID --reject | --set F=V … | --add REPORT_ID --quote Q --set F=V …
     govreport corrections [--check]                         corrections and whether they still apply
+    govreport review [--region R --year Y --indicator I] --out review.html   facts highlighted in their text
 """
 
 from __future__ import annotations
@@ -209,6 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipelines.corrections.commands import add_parsers as add_correction_parsers
 
     add_correction_parsers(sub, _warehouse_arg)
+    from pipelines.reporting.review_cli import add_parser as add_review_parser
+
+    add_review_parser(sub, _warehouse_arg)
     return parser
 
 

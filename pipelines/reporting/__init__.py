@@ -1,0 +1,1 @@
+"""Outputs for people: the review page (and, later, charts and exports)."""
