@@ -75,7 +75,7 @@ def _badges(fact: dict) -> str:
         chosen = f"{format_number(conflict['chosen_value'])} {conflict['chosen_unit'] or ''}".strip()
         out.append(
             f'<span class="badge b-conflict" title="{conflict["values"]} different values for this region, '
-            f'indicator, kind, year and measure">conflict: marts chose {_esc(chosen)}</span>'
+            f'indicator, kind, year and measure">conflict · marts chose {_esc(chosen)}</span>'
         )
         if fact.get("chosen"):
             out.append('<span class="badge b-chosen">chosen</span>')
@@ -193,7 +193,7 @@ header h1 { font-size: 17px; margin: 0; }
 .report { margin: 12px 16px 28px; background: #fff; border: 1px solid #d8dde3; border-radius: 6px; padding: 8px 12px; }
 .report h2 { font-size: 16px; margin: 4px 0; } .report h2 small { color: #66707a; font-weight: normal; }
 .summary { margin: 0 0 8px; color: #4b5560; }
-.panes { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1.25fr); gap: 12px; }
+.panes { display: grid; grid-template-columns: minmax(0, 0.9fr) minmax(0, 1.4fr); gap: 12px; }
 .text { white-space: pre-wrap; max-height: 78vh; overflow: auto; padding: 8px 10px; border: 1px solid #e3e7eb;
         border-radius: 4px; background: #fcfcfd; }
 .facts { max-height: 78vh; overflow: auto; border: 1px solid #e3e7eb; border-radius: 4px; }
@@ -205,6 +205,7 @@ tr.selected, tr.selected:hover { background: #fff3b0; outline: 2px solid #e0b400
 tr.s-rejected td { color: #8a929a; } tr.s-rejected td:first-child { text-decoration: line-through; }
 tr.conflict td:first-child { box-shadow: inset 3px 0 0 #d64545; }
 td code { font-size: 11px; color: #66707a; } .num { font-variant-numeric: tabular-nums; }
+td:nth-child(n+2):nth-child(-n+7) { white-space: nowrap; }
 del { color: #b03030; } ins { color: #137333; text-decoration: none; font-weight: 600; }
 .kind { padding: 0 4px; border-radius: 3px; } .kind.k-actual { background: var(--actual); }
 .kind.k-target { background: var(--target); } .kind.k-plan_target { background: var(--plan); }
@@ -222,7 +223,7 @@ mark.dim { background: transparent; border-color: #d0d5da; }
 .sent.flash { animation: flash 1.6s ease-out; }
 @keyframes flash { 0% { background: #ffd54a; } 100% { background: #fffbe0; } }
 .badge { display: inline-block; font-size: 11px; padding: 0 5px; border-radius: 8px; margin: 1px 2px 1px 0;
-         border: 1px solid; white-space: nowrap; }
+         border: 1px solid; }
 .b-conflict { color: #a32020; border-color: #d64545; background: #fdecec; }
 .b-chosen { color: #0d5c27; border-color: #34a853; background: #e7f6ec; }
 .b-corrected, .b-added { color: #0d5c27; border-color: #34a853; }
