@@ -19,7 +19,8 @@ from tests.pipeline.helpers import query
 NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
 LOAD_ONLY = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
-             dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"])]
+             dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
+             dg.AssetKey(["raw", "corrections"])]
 
 
 def write_variant(reports: Path, level: str, region: str, year: int, marker: str) -> Path:
