@@ -17,7 +17,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not target.exists():
         print(f"govreport review: error: {target} does not exist; run `govreport run` first", file=sys.stderr)
         return 1
-    out, reports, facts = write_review(target, args.out, region=args.region, year=args.year, indicator=args.indicator)
+    import duckdb
+
+    try:
+        out, reports, facts = write_review(target, args.out, region=args.region, year=args.year,
+                                           indicator=args.indicator)
+    except duckdb.Error as exc:
+        print(f"govreport review: error: {target}: {exc} (an older snapshot? run `govreport run`)", file=sys.stderr)
+        return 1
     print(f"wrote {out} ({reports} reports, {facts} facts)")
     return 0
 

@@ -132,3 +132,18 @@ def test_filter_box_narrows_rows(page, tmp_path):
     assert page.evaluate("Array.from(document.querySelectorAll('tr[data-fact-id]')).filter(r => !r.hidden).length") == 2
     png = page.screenshot(tmp_path / "review.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1400, 900)
+
+
+def test_review_command_filters_by_indicator(correction_scenario, tmp_path, capsys):
+    from pipelines import cli
+
+    out = tmp_path / "housing.html"
+    code = cli.main(["review", "--warehouse", str(correction_scenario.published), "--region", "南京市",
+                     "--year", "2024", "--indicator", "affordable_housing_units", "--out", str(out)])
+    assert code == 0 and capsys.readouterr().out.strip() == f"wrote {out} (1 reports, 4 facts)"
+    assert out.read_text(encoding="utf-8").count('<tr id="row-') == 4
+    assert cli.main(["review", "--warehouse", str(correction_scenario.published), "--region", "无此市",
+                     "--out", str(out)]) == 0
+    assert "No report matches these filters." in out.read_text(encoding="utf-8")
+    assert cli.main(["review", "--warehouse", str(tmp_path / "missing.duckdb"), "--out", str(out)]) == 1
+    assert "govreport review: error:" in capsys.readouterr().err
