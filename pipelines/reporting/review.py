@@ -14,7 +14,7 @@ import html
 import re
 from pathlib import Path
 
-from pipelines.reporting.review_data import ReviewReport, load_review
+from pipelines.reporting.review_data import ReviewReport, load_review, orphaned_corrections
 
 KIND_LABELS = {"actual": "actual 实际", "target": "target 目标", "plan_target": "plan target 规划目标"}
 _SENTENCE_END = re.compile(r"[。！？；!?;]+|\n+")
@@ -230,6 +230,7 @@ mark.dim { background: transparent; border-color: #d0d5da; }
 .b-rejected { color: #5f6870; border-color: #9aa3ab; }
 .b-part { color: #4b5560; border-color: #9aa3ab; border-style: dashed; }
 tr[hidden] { display: none; }
+.orphans { border-color: #d64545; background: #fdf3f3; } .orphans ul { margin: 4px 0; }
 """
 
 JS = """
@@ -281,8 +282,24 @@ JS = """
 """
 
 
-def render_review_html(reports: list[ReviewReport], source: str = "", filters: str = "") -> str:
-    """The whole review page for ``reports`` as one HTML string (inline CSS and JS, no external resources)."""
+def _orphans_block(orphans: list[dict]) -> str:
+    if not orphans:
+        return ""
+    items = "".join(
+        f"<li>line {o['line_no']}: {_esc(o['action'])} <code>{_esc(o['fact_id'])}</code> "
+        f"({_esc(o['report_id'])}: {_esc(o['quote'])}): {_esc(o['orphan_reason'])}</li>"
+        for o in orphans
+    )
+    return (f'<div class="orphans report"><strong>{len(orphans)} correction(s) no longer apply</strong> '
+            f"(<code>govreport corrections --check</code>):<ul>{items}</ul></div>")
+
+
+def render_review_html(reports: list[ReviewReport], source: str = "", filters: str = "",
+                       orphans: list[dict] | None = None) -> str:
+    """The whole review page for ``reports`` as one HTML string (inline CSS and JS, no external resources).
+
+    ``orphans`` (corrections whose fact is gone) are listed above the reports.
+    """
     total = sum(len(r.facts) for r in reports)
     legend = (
         '<span><mark class="hl k-actual">actual 实际</mark></span>'
@@ -313,6 +330,7 @@ def render_review_html(reports: list[ReviewReport], source: str = "", filters: s
   <small>{_esc(source)}{(" · " + _esc(filters)) if filters else ""}</small>
 </header>
 <main>
+{_orphans_block(orphans or [])}
 {sections}
 </main>
 <script>{JS}</script>
@@ -329,5 +347,7 @@ def write_review(
     filters = ", ".join(f"{k}={v}" for k, v in (("region", region), ("year", year), ("indicator", indicator)) if v)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_review_html(reports, source=Path(published).name, filters=filters), encoding="utf-8")
+    page = render_review_html(reports, source=Path(published).name, filters=filters,
+                              orphans=orphaned_corrections(published))
+    out.write_text(page, encoding="utf-8")
     return out, len(reports), sum(len(r.facts) for r in reports)

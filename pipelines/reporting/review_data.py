@@ -128,3 +128,13 @@ def load_review(
         if fact["report_id"] in reports:
             reports[fact["report_id"]].facts.append(fact)
     return list(reports.values())
+
+
+def orphaned_corrections(published: Path) -> list[dict]:
+    """Lines of the corrections file that no longer apply (fct_fact_corrections, status orphaned)."""
+    con = connect_read_only(published)
+    try:
+        return _dicts(con, "SELECT line_no, action, fact_id, report_id, quote, orphan_reason "
+                           "FROM fct_fact_corrections WHERE status = 'orphaned' ORDER BY line_no", [])
+    finally:
+        con.close()

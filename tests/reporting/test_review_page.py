@@ -62,6 +62,8 @@ def test_overlapping_facts_and_corrections_render(correction_scenario, tmp_path)
     row = re.search(rf'<tr id="row-{value_set}".*?</tr>', page).group(0)
     assert '<del title="extracted">1</del> → <ins title="corrected">1.02</ins>' in row
     assert '<del title="extracted">over</del> → <ins title="corrected">exact</ins>' in row
+    orphans = re.search(r'<div class="orphans report">.*?</div>', page).group(0)
+    assert "1 correction(s) no longer apply" in orphans and correction_scenario.ids["orphaned"] in orphans
 
 
 browser_needed = pytest.mark.skipif(
