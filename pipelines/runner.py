@@ -102,12 +102,6 @@ def run_pipeline(
             for e in failures
         ) or "run failed"
     settings = default_settings(reports_dir, warehouse)
-    failed_checks = [
-        f"{e.asset_check_evaluation_data.check_name}: "
-        f"{e.asset_check_evaluation_data.metadata.get('details').value if e.asset_check_evaluation_data.metadata.get('details') else 'failed'}"
-        for e in result.all_events
-        if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.asset_check_evaluation_data.passed
-    ]
     return RunOutcome(
         success=result.success,
         run_id=result.run_id,
@@ -116,5 +110,17 @@ def run_pipeline(
         partitions=keys,
         table_counts=warehouse_table_counts(warehouse),
         error=error,
-        failed_checks=failed_checks,
+        failed_checks=failed_checks(result.all_events),
     )
+
+
+def failed_checks(events) -> list[str]:
+    """``"check_name: details"`` for every asset check of a run that did not pass (e.g. orphaned corrections)."""
+    out = []
+    for event in events:
+        if event.event_type_value != "ASSET_CHECK_EVALUATION" or event.asset_check_evaluation_data.passed:
+            continue
+        data = event.asset_check_evaluation_data
+        details = data.metadata.get("details")
+        out.append(f"{data.check_name}: {details.value if details is not None else 'failed'}")
+    return out
