@@ -116,18 +116,23 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     try:
         rows = read_corrections(path)
         with _open(args) as con:
-            extracted = dict(con.execute("SELECT fact_id, report_id FROM stg_raw__facts").fetchall())
+            facts = con.execute("SELECT fact_id, report_id, quote, indicator_id FROM stg_raw__facts").fetchall()
             reports = {rid: (sha, text) for rid, sha, text in con.execute(
                 "SELECT report_id, content_sha256, report_text FROM stg_raw__reports").fetchall()}
     except (CorrectionError, CorrectionsFileError) as exc:
         print(f"govreport corrections: error: {exc}", file=sys.stderr)
         return 2
-    verdicts = judge_corrections(rows, extracted, reports)
+    extracted = {fid: rid for fid, rid, _, _ in facts}
+    quotes: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for fid, rid, quote, indicator in facts:
+        quotes.setdefault((rid, quote), []).append((fid, indicator))
+    verdicts = judge_corrections(rows, extracted, reports, quotes)
     orphans = [v for v in verdicts if v.status == "orphaned"]
     shown = orphans if args.check else verdicts
     for v in shown:
         print(f"line {v.line_no:>4}  {v.status:<10} {v.action:<6} {v.fact_id}  {v.report_id or '-'}  "
-              f"{(v.quote or '')[:50]}" + (f"\n           {v.reason}" if v.reason else ""))
+              f"{(v.quote or '')[:50]}" + (f"\n           {v.reason}" if v.reason else "")
+              + (f"\n           {v.suggestion}" if v.suggestion else ""))
     if orphans:
         print(f"{len(orphans)} of {len(rows)} correction(s) in {path} no longer apply (orphaned): "
               "their fact is gone; re-make them on the current facts and delete the old lines.",

@@ -121,3 +121,20 @@ def test_judging_applied_superseded_orphaned():
     assert [v.status for v in verdicts] == ["superseded", "applied", "orphaned", "applied", "orphaned", "orphaned"]
     assert verdicts[2].reason.startswith("no such fact") and verdicts[4].reason.startswith("the report text changed")
     assert verdicts[5].reason == "report city/无/2024 is not loaded"
+
+
+def test_orphans_get_a_suggestion_where_their_quote_is_now():
+    quote = "农业特色优势产业融合产值增长14.6%"
+    new_text = "序。" + TEXT
+    rows = [
+        {"line_no": 1, "fact_id": "old", "action": "set", "report_id": "r", "quote": "全市地区生产总值增长4.6%"},
+        {"line_no": 2, "fact_id": "old_add", "action": "add", "report_id": "r", "quote": quote,
+         "char_start": str(TEXT.index(quote)), "indicator_id": "gdp_growth"},
+        {"line_no": 3, "fact_id": "gone", "action": "reject", "report_id": "r", "quote": "不在了"},
+    ]
+    quotes = {("r", "全市地区生产总值增长4.6%"): [("new", "gdp_growth")]}
+    verdicts = judge_corrections(rows, {"new": "r"}, {"r": ("sha2", new_text)}, quotes)
+    assert [v.status for v in verdicts] == ["orphaned"] * 3
+    assert verdicts[0].suggestion == "same quote now: new (gdp_growth)"
+    assert verdicts[1].suggestion == f"the quote is now at offset {new_text.index(quote)} (add it again with --at)"
+    assert verdicts[2].suggestion is None
