@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from pipelines.defs.automation import (
+    corrections_file_sensor,
     daily_full_refresh,
     process_reports_job,
     refresh_warehouse_job,
@@ -33,7 +34,7 @@ def build_definitions(
         assets=[report_texts, indicator_facts, raw_tables, dbt_models, published_warehouse],
         asset_checks=ASSET_CHECKS,
         jobs=[process_reports_job, refresh_warehouse_job],
-        sensors=[report_folder_sensor],
+        sensors=[report_folder_sensor, corrections_file_sensor],
         schedules=[daily_full_refresh],
         resources={
             "settings": default_settings(reports_dir, warehouse, corrections),
