@@ -114,7 +114,7 @@ def run_pipeline(
     )
 
 
-def failed_checks(events) -> list[str]:
+def failed_checks(events: list[dg.DagsterEvent]) -> list[str]:
     """``"check_name: details"`` for every asset check of a run that did not pass (e.g. orphaned corrections)."""
     out = []
     for event in events:

@@ -11,6 +11,7 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -142,7 +143,7 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parsers(sub: argparse._SubParsersAction, warehouse_arg) -> None:
+def add_parsers(sub: argparse._SubParsersAction, warehouse_arg: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register ``correct`` and ``corrections`` on the ``govreport`` sub-command parser."""
     corrections_help = "corrections CSV (default: $GOVREPORT_CORRECTIONS or data/corrections.csv)"
     co = sub.add_parser("correct", help="record a correction of a fact (reject, set fields, or add a missed fact)")

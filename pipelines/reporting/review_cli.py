@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pipelines import paths
@@ -29,7 +30,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction, warehouse_arg) -> None:
+def add_parser(sub: argparse._SubParsersAction, warehouse_arg: Callable[[argparse.ArgumentParser], None]) -> None:
     """Register ``review`` on the ``govreport`` sub-command parser."""
     rv = sub.add_parser("review", help="write a self-contained HTML page: every fact highlighted in its report")
     rv.add_argument("--region", help="only reports of this region (e.g. 南京市)")

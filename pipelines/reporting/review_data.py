@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from pipelines.warehouse.publish import connect_read_only
 
 FACT_COLUMNS = (
@@ -35,7 +37,7 @@ class ReviewReport:
     facts: list[dict] = field(default_factory=list)
 
 
-def _dicts(con, sql: str, params: list) -> list[dict]:
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict]:
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -8,12 +8,15 @@ reverse order, one fact no longer found) and the pipeline re-extracts and runs a
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines import cli, process
+from pipelines.extract.facts import Fact
 from pipelines.runner import RunOutcome, run_pipeline
 from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
@@ -51,17 +54,17 @@ def fact_id_of(db: Path, indicator_id: str, kind: str, quote: str) -> str:
     return rows[0][0]
 
 
-def changed_extractor(real):
+def changed_extractor(real: Callable[..., list[Fact]]) -> Callable[..., list[Fact]]:
     """A different extractor: new version, facts in reverse order, the ORPHANED fact no longer found."""
 
-    def extract(text: str, **kwargs):
+    def extract(text: str, **kwargs: object) -> list[Fact]:
         facts = [f for f in real(text, **kwargs) if f.quote != ORPHANED[2]]
         return [type(f)(**{**f.to_dict(), "extractor_version": CHANGED_VERSION}) for f in reversed(facts)]
 
     return extract
 
 
-def build_scenario(root: Path, monkeypatch_factory) -> Scenario:
+def build_scenario(root: Path, monkeypatch_factory: Callable[[], pytest.MonkeyPatch]) -> Scenario:
     """Run the scenario under ``root``; ``monkeypatch_factory()`` gives a MonkeyPatch for the changed extractor."""
     reports = root / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
