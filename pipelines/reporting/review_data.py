@@ -67,6 +67,7 @@ def load_review(
     con = connect_read_only(published)
     try:
         where, params = _filters(region, year, "r")
+        fact_where, _ = _filters(region, year, "f")
         reports = {
             r["report_id"]: ReviewReport(r["report_id"], r["region"], r["region_level"], r["report_year"],
                                          r["title"], r["report_text"])
@@ -78,7 +79,7 @@ def load_review(
         ind_params = [indicator] if indicator else []
         cols = ", ".join(f"f.{c}" for c in FACT_COLUMNS)
         facts = _dicts(con, f"SELECT {cols}, f.is_whole_region FROM fct_indicator_facts AS f "
-                            f"WHERE {where.replace('r.', 'f.')} {ind_clause} ORDER BY f.char_start, f.char_end",
+                            f"WHERE {fact_where} {ind_clause} ORDER BY f.char_start, f.char_end",
                        params + ind_params)
         rejected_cols = (cols.replace("f.indicator_name_zh", "d.name_zh AS indicator_name_zh")
                          .replace("f.correction_action", "c.action AS correction_action")
@@ -90,7 +91,7 @@ def load_review(
             "FROM stg_raw__facts AS f JOIN fct_fact_corrections AS c ON c.fact_id = f.fact_id "
             "AND c.status = 'applied' AND c.action = 'reject' "
             "LEFT JOIN dim_indicator AS d ON d.indicator_id = f.indicator_id "
-            f"WHERE {where.replace('r.', 'f.')} {ind_clause}",
+            f"WHERE {fact_where} {ind_clause}",
             params + ind_params,
         )
         originals = {c["fact_id"]: c for c in _dicts(
