@@ -8,6 +8,9 @@
     govreport chart ...                                     target-vs-actual / cross-region charts
     govreport export --format csv|parquet|dta|xlsx [--wide] --out PATH   facts or region × year panel
     govreport bench [--quick]                               throughput benchmarks
+    govreport correct FACT_ID --reject | --set F=V … | --add REPORT_ID --quote Q --set F=V …
+    govreport corrections [--check]                         corrections and whether they still apply
+    govreport review [--region R --year Y --indicator I] --out review.html   facts highlighted in their text
 """
 
 from __future__ import annotations
@@ -38,12 +41,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     reports = (args.reports or paths.reports_dir()).resolve()
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     print(f"govreport: processing reports under {reports}", file=sys.stderr)
-    outcome = run_pipeline(reports, warehouse, allow_removal=True if args.allow_removal else None)
+    outcome = run_pipeline(reports, warehouse, allow_removal=True if args.allow_removal else None,
+                           corrections=args.corrections)
     for rel, why in outcome.skipped:
         print(f"govreport run: skipped {rel}: {why}", file=sys.stderr)
     if not outcome.success:
         raise CommandError(f"run {outcome.run_id} failed: {outcome.error}")
     print(f"Run {outcome.run_id} succeeded: {len(outcome.partitions)} report files.")
+    for failed in outcome.failed_checks:
+        print(f"govreport run: warning: asset check failed: {failed}", file=sys.stderr)
     print(f"Warehouse (building): {outcome.warehouse}")
     print(f"Published snapshot (open this in BI tools): {outcome.published}")
     print("Tables and views, rows:")
@@ -171,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--allow-removal", action="store_true",
                      help="let this run remove more than the allowed share (20%%, $GOVREPORT_MAX_REMOVAL_SHARE) "
                           "of the loaded reports, or reports whose files cannot be read")
+    run.add_argument("--corrections", type=Path, default=None,
+                     help="corrections CSV (default: $GOVREPORT_CORRECTIONS or data/corrections.csv)")
     _warehouse_arg(run)
     run.set_defaults(func=_cmd_run)
 
@@ -222,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="extraction throughput vs jieba and a regex scan; scaling")
     b.add_argument("--quick", action="store_true")
     b.set_defaults(func=_cmd_bench)
+
+    from pipelines.corrections.commands import add_parsers as add_correction_parsers
+
+    add_correction_parsers(sub, _warehouse_arg)
+    from pipelines.reporting.review_cli import add_parser as add_review_parser
+
+    add_review_parser(sub, _warehouse_arg)
     return parser
 
 

@@ -8,6 +8,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from pipelines.defs.automation import (
+    corrections_file_sensor,
     daily_full_refresh,
     process_reports_job,
     refresh_warehouse_job,
@@ -26,17 +27,18 @@ from pipelines.defs.warehouse_assets import (
 
 
 def build_definitions(
-    reports_dir: Path | None = None, warehouse: Path | None = None, *, allow_removal: bool | None = None
+    reports_dir: Path | None = None, warehouse: Path | None = None, corrections: Path | None = None, *,
+    allow_removal: bool | None = None,
 ) -> dg.Definitions:
-    """Definitions for a reports folder and a warehouse file (defaults: environment, then ``data/``)."""
+    """Definitions for a reports folder, a warehouse file and a corrections CSV (defaults: environment, then ``data/``)."""
     return dg.Definitions(
         assets=[report_texts, indicator_facts, raw_tables, dbt_models, published_warehouse],
         asset_checks=ASSET_CHECKS,
         jobs=[process_reports_job, refresh_warehouse_job],
-        sensors=[report_folder_sensor],
+        sensors=[report_folder_sensor, corrections_file_sensor],
         schedules=[daily_full_refresh],
         resources={
-            "settings": default_settings(reports_dir, warehouse, allow_removal=allow_removal),
+            "settings": default_settings(reports_dir, warehouse, corrections, allow_removal=allow_removal),
             "duckdb": default_duckdb(warehouse),
             "dbt": DbtCliResource(
                 project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir), dbt_executable=dbt_executable()

@@ -11,6 +11,7 @@ TAXONOMY_CSV = DBT_PROJECT_DIR / "seeds" / "dim_indicator.csv"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse" / "govreport.duckdb"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"
+DEFAULT_CORRECTIONS = PROJECT_ROOT / "data" / "corrections.csv"
 
 
 def reports_dir() -> Path:
@@ -41,3 +42,8 @@ def exports_dir(warehouse: Path | None = None) -> Path:
     if warehouse is None or Path(warehouse).resolve() == DEFAULT_WAREHOUSE.resolve():
         return (PROJECT_ROOT / "data" / "exports").resolve()
     return Path(warehouse).resolve().parent / "exports"
+
+
+def corrections_path() -> Path:
+    """The analysts' corrections CSV: ``GOVREPORT_CORRECTIONS`` or ``data/corrections.csv``."""
+    return Path(os.environ.get("GOVREPORT_CORRECTIONS", DEFAULT_CORRECTIONS)).resolve()

@@ -29,6 +29,7 @@ class RunOutcome:
     table_counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why) left out on purpose
+    failed_checks: list[str] = field(default_factory=list)  # "check_name: details" of checks that failed
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -84,13 +85,15 @@ def run_pipeline(
     instance: dg.DagsterInstance | None = None,
     raise_on_error: bool = False,
     allow_removal: bool | None = None,
+    corrections: Path | None = None,
 ) -> RunOutcome:
     """Register every report file as a partition and materialise all assets for them in one run.
 
     Before anything changes, the removal guard compares the files found with the reports loaded
     in the warehouse: a run that would remove more than the allowed share of them, or any report
     whose file or folder cannot be read, raises :class:`~pipelines.warehouse.guard.RemovalRefused`
-    unless ``allow_removal`` (default: ``GOVREPORT_ALLOW_REMOVAL``).
+    unless ``allow_removal`` (default: ``GOVREPORT_ALLOW_REMOVAL``). ``corrections`` is the
+    corrections CSV (default: ``GOVREPORT_CORRECTIONS`` or data/corrections.csv).
     """
     from pipelines.definitions import build_definitions
 
@@ -107,7 +110,7 @@ def run_pipeline(
         loaded = set()
     plan = plan_removal(loaded, discovery.files, {k for k in loaded if discovery.is_under_unreadable(k)})
     check_removal(plan, settings.max_removal_share, settings.allow_removal)
-    defs = build_definitions(reports_dir, warehouse, allow_removal=settings.allow_removal)
+    defs = build_definitions(reports_dir, warehouse, corrections, allow_removal=settings.allow_removal)
     instance = instance or dagster_instance()
     keys = sorted(discovery.files)
     ordered = sync_partitions(instance, keys)
@@ -134,4 +137,17 @@ def run_pipeline(
         table_counts=warehouse_table_counts(warehouse),
         error=error,
         skipped=discovery.skipped + [(rel, f"unreadable: {why}") for rel, why in discovery.unreadable],
+        failed_checks=failed_checks(result.all_events),
     )
+
+
+def failed_checks(events: list[dg.DagsterEvent]) -> list[str]:
+    """``"check_name: details"`` for every asset check of a run that did not pass (e.g. orphaned corrections)."""
+    out = []
+    for event in events:
+        if event.event_type_value != "ASSET_CHECK_EVALUATION" or event.asset_check_evaluation_data.passed:
+            continue
+        data = event.asset_check_evaluation_data
+        details = data.metadata.get("details")
+        out.append(f"{data.check_name}: {details.value if details is not None else 'failed'}")
+    return out

@@ -18,3 +18,11 @@ def shared_reports() -> Path:
     if not SHARED_REPORTS.is_dir():
         pytest.skip("../shared/corpus/reports not present (only developer machines and CI have it)")
     return SHARED_REPORTS
+
+
+@pytest.fixture(scope="session")
+def correction_scenario(tmp_path_factory):
+    """The sample run three times with corrections and a changed extractor (tests/corrections/scenario.py)."""
+    from tests.corrections.scenario import build_scenario
+
+    return build_scenario(tmp_path_factory.mktemp("corrections"), pytest.MonkeyPatch)

@@ -138,3 +138,24 @@ def daily_full_refresh(context: dg.ScheduleEvaluationContext):
         run_key=None,
         tags={**partition_range_tags(list(keys)), "govreport/trigger": "daily_full_refresh"},
     )
+
+
+@dg.sensor(
+    jobs=[refresh_warehouse_job],
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def corrections_file_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
+    """Request a refresh run (load, dbt build, publish) when the corrections CSV changes.
+
+    The cursor is the file's sha256; the first evaluation only records it. No extraction runs: a
+    correction changes the marts, not the facts.
+    """
+    path = Path(settings.corrections_path)
+    digest = _file_sha256(path) if path.exists() else "absent"
+    if context.cursor is None or context.cursor == digest:
+        return dg.SensorResult(run_requests=[], cursor=digest)
+    context.log.info(f"{path} changed: refreshing the warehouse")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"corrections@{digest[:16]}", job_name=REFRESH_JOB)], cursor=digest
+    )

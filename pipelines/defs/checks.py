@@ -73,4 +73,22 @@ def row_counts_sane(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResour
     return _result(problems, registered, "counts", reports=reports, quarantined=quarantined, facts=facts)
 
 
-ASSET_CHECKS = [headline_facts_present, facts_have_provenance, values_plausible, row_counts_sane]
+@dg.asset_check(
+    asset=dg.AssetKey(["fct_fact_corrections"]),
+    description="Every correction in the corrections CSV still finds its fact (none orphaned by a changed text or extractor).",
+)
+def corrections_all_applied(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    """Fails with the list of orphaned corrections (status ``orphaned`` in fct_fact_corrections)."""
+    with open_warehouse(Path(duckdb.database)) as con:
+        total = con.execute("SELECT count(*) FROM main.fct_fact_corrections").fetchone()[0]
+        orphans = _rows(con, "SELECT line_no, action, fact_id, report_id, quote, orphan_reason "
+                             "FROM main.fct_fact_corrections WHERE status = 'orphaned' ORDER BY line_no")
+    problems = [
+        f"line {o['line_no']}: {o['action']} {o['fact_id']} ({o['report_id']}: {o['quote']}): {o['orphan_reason']}"
+        for o in orphans
+    ]
+    return _result(problems, total, "corrections")
+
+
+ASSET_CHECKS = [headline_facts_present, facts_have_provenance, values_plausible, row_counts_sane,
+                corrections_all_applied]

@@ -17,6 +17,7 @@ class PipelineSettings(dg.ConfigurableResource):
     staging_dir: str
     published_path: str
     exports_dir: str
+    corrections_path: str = str(paths.DEFAULT_CORRECTIONS)
     workers: int = 0  # processes for ingest/extract; 0 = one per core when there is enough work
     allow_removal: bool = False  # let a run remove more than max_removal_share of the loaded reports
     max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE
@@ -34,13 +35,15 @@ class PipelineSettings(dg.ConfigurableResource):
 
 
 def default_settings(
-    reports_dir: Path | None = None, warehouse: Path | None = None, *, allow_removal: bool | None = None
+    reports_dir: Path | None = None, warehouse: Path | None = None, corrections: Path | None = None, *,
+    allow_removal: bool | None = None,
 ) -> PipelineSettings:
     """Settings for a warehouse file: staging and snapshot sit beside it unless overridden.
 
     Exports go to ``GOVREPORT_EXPORTS_DIR`` when set, else ``data/exports`` for the default
     warehouse and ``<warehouse folder>/exports`` for any other. ``allow_removal`` defaults to
     ``GOVREPORT_ALLOW_REMOVAL``; the allowed share of removals comes from ``GOVREPORT_MAX_REMOVAL_SHARE``.
+    ``corrections`` defaults to ``GOVREPORT_CORRECTIONS``, else ``data/corrections.csv``.
     """
     wh = Path(warehouse).resolve() if warehouse else paths.warehouse_path()
     return PipelineSettings(
@@ -50,6 +53,7 @@ def default_settings(
         exports_dir=str(paths.exports_dir(wh)),
         allow_removal=allow_removal_from_env() if allow_removal is None else allow_removal,
         max_removal_share=max_share_from_env(),
+        corrections_path=str(Path(corrections).resolve() if corrections else paths.corrections_path()),
     )
 
 

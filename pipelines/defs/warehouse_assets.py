@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from pipelines import paths
+from pipelines.corrections.csvfile import read_corrections
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings
@@ -28,6 +29,7 @@ RAW_KEYS = {
     "facts": dg.AssetKey(["raw", "facts"]),
     "keyword_counts": dg.AssetKey(["raw", "keyword_counts"]),
     "ingest_quarantine": dg.AssetKey(["raw", "ingest_quarantine"]),
+    "corrections": dg.AssetKey(["raw", "corrections"]),
 }
 
 
@@ -47,15 +49,16 @@ def raw_tables(
     registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     warehouse = Path(duckdb.database)
     policy = removal_policy(context, settings)
+    corrections = read_corrections(Path(settings.corrections_path))
     with open_warehouse(warehouse, log=context.log) as con:
-        summary = sync_raw_tables(con, store, registered, log=context.log, policy=policy)
+        summary = sync_raw_tables(con, store, registered, log=context.log, policy=policy, corrections=corrections)
         counts = raw_row_counts(con)
     for key in [k for k in store.ready_partitions() if k not in registered]:
         store.remove(key)
     context.log.info(
         f"load: {len(summary.partitions_loaded)} partitions (re)loaded, {len(summary.partitions_removed)} removed, "
         f"{summary.partitions_unchanged} unchanged; rows inserted {summary.rows_inserted}; "
-        f"duplicates {summary.duplicates}; totals {counts}"
+        f"duplicates {summary.duplicates}; totals {counts}; corrections from {settings.corrections_path}"
     )
     common = {
         "partitions_loaded": len(summary.partitions_loaded),

@@ -1,1 +1,1 @@
-"""Reporting: what analysts take out of the warehouse (exports, region codes, chart fonts)."""
+"""Reporting: what people take out of the warehouse (the review page, exports, region codes, chart fonts)."""

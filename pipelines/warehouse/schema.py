@@ -28,7 +28,7 @@ RAW_TABLES: dict[str, str] = {
         )""",
     "facts": """
         CREATE TABLE IF NOT EXISTS raw.facts (
-            fact_id           VARCHAR NOT NULL,  -- hash of report_id + indicator + kind + period + measure + offsets
+            fact_id           VARCHAR NOT NULL,  -- hash of content_sha256 + quote offsets + indicator (load.fact_id)
             report_id         VARCHAR NOT NULL,
             partition_key     VARCHAR NOT NULL,
             region            VARCHAR NOT NULL,
@@ -84,6 +84,30 @@ RAW_TABLES: dict[str, str] = {
             status         VARCHAR NOT NULL,     -- loaded | rejected | duplicate
             report_id      VARCHAR,
             loaded_at      TIMESTAMP NOT NULL
+        )""",
+    "corrections": """
+        CREATE TABLE IF NOT EXISTS raw.corrections (
+            line_no       INTEGER NOT NULL,      -- data line in the CSV (1 = first row after the header)
+            source_path   VARCHAR NOT NULL,      -- the corrections CSV it came from
+            fact_id       VARCHAR NOT NULL,
+            report_id     VARCHAR,
+            quote         VARCHAR,
+            action        VARCHAR NOT NULL,      -- reject | set | add
+            indicator_id  VARCHAR,               -- set / add fields: as written (empty = unchanged, NULL = clear)
+            kind          VARCHAR,
+            period_year   VARCHAR,
+            measure       VARCHAR,
+            value         VARCHAR,
+            value_low     VARCHAR,
+            value_high    VARCHAR,
+            unit          VARCHAR,
+            qualifier     VARCHAR,
+            subject       VARCHAR,
+            char_start    VARCHAR,               -- add: where the quote starts in the report text
+            note          VARCHAR,
+            author        VARCHAR,
+            date          VARCHAR,
+            loaded_at     TIMESTAMP NOT NULL
         )""",
 }
 

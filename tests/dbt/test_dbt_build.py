@@ -103,6 +103,7 @@ def test_sources_map_to_dagster_asset_keys(built_warehouse):
         "keyword_counts": ["raw", "keyword_counts"],
         # one key per raw table, matching the raw_tables multi-asset in pipelines/defs/warehouse_assets.py
         "ingest_quarantine": ["raw", "ingest_quarantine"],
+        "corrections": ["raw", "corrections"],
     }
 
 

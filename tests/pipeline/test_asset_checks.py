@@ -56,6 +56,10 @@ BREAKAGES = {
     "facts_have_provenance": ["UPDATE raw.facts SET char_start = char_start + 1 WHERE indicator_id = 'gdp'"],
     "values_plausible": ["UPDATE raw.facts SET value = 460 WHERE indicator_id = 'gdp_growth' AND kind = 'actual'"],
     "row_counts_sane": ["DELETE FROM raw.facts"],
+    "corrections_all_applied": [
+        "INSERT INTO main.fct_fact_corrections (line_no, fact_id, action, status, orphan_reason) "
+        "VALUES (1, 'gone', 'reject', 'orphaned', 'no such fact any more')"
+    ],
 }
 
 

@@ -24,7 +24,8 @@ RUN_ONE_PARTITION = textwrap.dedent(
     reports, warehouse, key = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
     selection = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
                  dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
-                 dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"])]
+                 dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
+                 dg.AssetKey(["raw", "corrections"])]
     job = build_definitions(reports, warehouse).resolve_job_def(REPORT_JOB)
     result = job.execute_in_process(instance=dg.DagsterInstance.get(), partition_key=key,
                                     asset_selection=selection, raise_on_error=False)

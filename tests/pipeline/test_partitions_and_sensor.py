@@ -19,7 +19,8 @@ from tests.pipeline.helpers import query
 NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
 LOAD_ONLY = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
-             dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"])]
+             dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
+             dg.AssetKey(["raw", "corrections"])]
 
 
 def write_variant(reports: Path, level: str, region: str, year: int, marker: str) -> Path:
@@ -74,6 +75,26 @@ def test_sensor_new_same_changed_removed(tmp_path: Path, monkeypatch):
     removed = evaluate_sensor(instance, reports, refused.cursor)
     assert [r.job_name for r in removed.run_requests] == [REFRESH_JOB]
     assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/乙市/2024"]
+
+
+def test_corrections_sensor_refreshes_when_the_csv_changes(tmp_path: Path):
+    from pipelines.defs.automation import corrections_file_sensor
+
+    csv = tmp_path / "corrections.csv"
+    csv.write_text("fact_id,report_id\n", encoding="utf-8")
+    settings = default_settings(tmp_path / "reports", tmp_path / "w.duckdb", csv)
+
+    def evaluate(cursor):
+        return corrections_file_sensor(dg.build_sensor_context(cursor=cursor, resources={"settings": settings}))
+
+    first = evaluate(None)
+    assert first.run_requests == [] and first.cursor
+    assert evaluate(first.cursor).run_requests == []
+    with open(csv, "a", encoding="utf-8") as handle:
+        handle.write("abc,city/南京市/2024\n")
+    changed = evaluate(first.cursor)
+    assert [r.job_name for r in changed.run_requests] == [REFRESH_JOB] and changed.cursor != first.cursor
+    assert evaluate(changed.cursor).run_requests == []
 
 
 def test_schedule_requests_one_run_over_all_partitions():

@@ -73,6 +73,6 @@ def test_webserver_serves_the_asset_graph(tmp_path: Path):
         assert key in assets, key
     assert assets["staging/report_texts"]["isPartitioned"] is True
     assert assets["raw/facts"]["hasAssetChecks"] is True
-    assert [s["name"] for s in repo["sensors"]] == ["report_folder_sensor"]
+    assert [s["name"] for s in repo["sensors"]] == ["corrections_file_sensor", "report_folder_sensor"]
     assert repo["schedules"] == [{"name": "daily_full_refresh", "cronSchedule": "0 6 * * *",
                                   "executionTimezone": "Asia/Shanghai"}]

@@ -5,7 +5,7 @@
 #}
 with facts as (
 
-    select * from {{ ref('stg_raw__facts') }}
+    select * from {{ ref('int_facts_corrected') }}  -- corrections applied
     where period_year is not null
       and subject is null  -- a part of the region (a city, a zone, a sub-sector) is not the region
 

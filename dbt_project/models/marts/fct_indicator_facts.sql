@@ -1,7 +1,7 @@
-{# Every extracted fact with its provenance, plus the indicator's name and category. Grain: fact_id. #}
+{# Every fact (extracted, with corrections applied) with its provenance, plus the indicator's name and category. Grain: fact_id. #}
 with facts as (
 
-    select * from {{ ref('stg_raw__facts') }}
+    select * from {{ ref('int_facts_corrected') }}
 
 ),
 
@@ -42,6 +42,8 @@ final as (
         facts.char_end,
         facts.section,
         facts.extractor_version,
+        facts.corrected,
+        facts.correction_action,
         facts.loaded_at
     from facts
     left join indicators

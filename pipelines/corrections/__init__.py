@@ -1,0 +1,1 @@
+"""Analysts' corrections of extracted facts: a versioned CSV, applied by dbt on every build."""

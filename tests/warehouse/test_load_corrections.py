@@ -1,0 +1,52 @@
+"""The loader and corrections: fact ids by the current rule, raw.corrections replaced in the load transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.staging import StagingStore
+from pipelines.warehouse.connection import open_warehouse
+from pipelines.warehouse.load import fact_id, sync_raw_tables
+from tests.warehouse.test_load_faults import stage
+
+
+def _row(line_no: int, fid: str, action: str | None = "reject") -> dict:
+    return {"line_no": line_no, "source_path": "c.csv", "fact_id": fid, "action": action}
+
+
+def test_older_warehouse_is_reloaded_with_the_current_fact_ids(tmp_path: Path):
+    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市"])
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+        # a warehouse written by an older loader: other ids, load_state holding the bare stage hash
+        con.execute("UPDATE raw.facts SET fact_id = 'legacy-' || fact_id")
+        con.execute("UPDATE raw.load_state SET stage_sha = ?", [store.ready_partitions()["city/甲市/2024"].stage_sha])
+        summary = sync_raw_tables(con, store)
+        assert summary.partitions_loaded == ["city/甲市/2024"]
+        sha = con.execute("SELECT content_sha256 FROM raw.reports").fetchone()[0]
+        rows = con.execute("SELECT fact_id, char_start, char_end, indicator_id FROM raw.facts").fetchall()
+        assert rows and all(fid == fact_id(sha, s, e, ind) for fid, s, e, ind in rows)
+        assert sync_raw_tables(con, store).partitions_loaded == []  # and then nothing to do
+
+
+def test_corrections_are_replaced_in_the_load_transaction(tmp_path: Path):
+    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市"])
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store, corrections=[_row(1, "a"), _row(2, "b", "set")])
+        assert summary.rows_inserted["corrections"] == 2
+        sync_raw_tables(con, store)  # None: the table is left alone
+        assert con.execute("SELECT line_no, fact_id, action FROM raw.corrections ORDER BY 1").fetchall() == [
+            (1, "a", "reject"), (2, "b", "set")]
+        stage(reports, store, ["乙市"])
+        with pytest.raises(duckdb.ConstraintException):  # a bad row fails the whole load
+            sync_raw_tables(con, store, corrections=[_row(1, "c", None)])
+        assert con.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == 1  # 乙市 not loaded either
+        assert con.execute("SELECT fact_id FROM raw.corrections ORDER BY 1").fetchall() == [("a",), ("b",)]
+        sync_raw_tables(con, store, corrections=[])
+        assert con.execute("SELECT count(*) FROM raw.corrections").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == 2
