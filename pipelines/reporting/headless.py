@@ -132,6 +132,15 @@ class Browser:
         for event in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", type=event, x=x, y=y, button="left", clickCount=1)
 
+    def press(self, selector: str, key: str = "Enter") -> None:
+        """Focus the element and press a key (Enter or a printable key) with real key events."""
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
+        codes = {"Enter": ("Enter", 13, "\r")}
+        code, key_code, text = codes.get(key, (key, ord(key.upper()[0]), key))
+        self.send("Input.dispatchKeyEvent", type="keyDown", key=key, code=code, windowsVirtualKeyCode=key_code,
+                  text=text)
+        self.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=key_code)
+
     def screenshot(self, out: Path) -> Path:
         """Save a PNG of the viewport."""
         data = self.send("Page.captureScreenshot", format="png")["data"]

@@ -106,7 +106,7 @@ def _fact_row(fact: dict, sentence_ids: list[str]) -> str:
         _badges(fact),
     ]
     return (
-        f'<tr id="row-{_esc(fact["fact_id"])}" class="{" ".join(classes)}" data-fact-id="{_esc(fact["fact_id"])}" '
+        f'<tr id="row-{_esc(fact["fact_id"])}" class="{" ".join(classes)}" data-fact-id="{_esc(fact["fact_id"])}" tabindex="0" '
         f'data-sents="{" ".join(sentence_ids)}" data-search="{search}" title="{_esc(fact["quote"])}">'
         + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
     )
@@ -201,6 +201,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th { position: sticky; top: 0; background: #eef1f4; text-align: left; padding: 4px 6px; font-weight: 600; }
 td { padding: 3px 6px; border-top: 1px solid #edf0f2; vertical-align: top; }
 tr[data-fact-id] { cursor: pointer; } tr[data-fact-id]:hover { background: #f3f6fa; }
+tr[data-fact-id]:focus { outline: 2px solid #2f6fd0; outline-offset: -2px; }
 tr.selected, tr.selected:hover { background: #fff3b0; outline: 2px solid #e0b400; }
 tr.s-rejected td { color: #8a929a; } tr.s-rejected td:first-child { text-decoration: line-through; }
 tr.conflict td:first-child { box-shadow: inset 3px 0 0 #d64545; }
@@ -261,6 +262,10 @@ JS = """
     if (row) { selectFact(row.dataset.factId, true); return; }
     var mark = e.target.closest('mark[data-primary]');
     if (mark) { selectFact(mark.dataset.primary, false); }
+  });
+  document.addEventListener('keydown', function (e) {
+    var row = e.target.closest && e.target.closest('tr[data-fact-id]');
+    if (row && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); selectFact(row.dataset.factId, true); }
   });
   var box = document.getElementById('filter');
   box.addEventListener('input', function () {

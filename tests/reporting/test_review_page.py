@@ -123,6 +123,14 @@ def test_clicking_a_highlight_selects_its_row(page, correction_scenario):
 
 
 @browser_needed
+def test_keyboard_enter_on_a_row_selects_it(page, correction_scenario):
+    fact_id = correction_scenario.ids["subject_set"]
+    page.press(f'tr[data-fact-id="{fact_id}"]', "Enter")
+    assert page.evaluate("document.body.dataset.selected") == fact_id
+    assert page.evaluate("document.querySelector('.sent.flash.selected').textContent").find("4.7%") >= 0
+
+
+@browser_needed
 def test_filter_box_narrows_rows(page, tmp_path):
     page.evaluate("(function(){var b=document.getElementById('filter'); b.value='affordable';"
                   "b.dispatchEvent(new Event('input'));})()")
