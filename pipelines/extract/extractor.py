@@ -322,11 +322,6 @@ def _plausible_reading(text: str, m: Mention, q: Quantity, zone: str, ind: Indic
     return True
 
 
-def carried_from_level(zone: str) -> bool:
-    """True when a change verb in ``zone`` belongs to an earlier value (增长5%、达到…)."""
-    return bool(re.search(r"[达到为至]$", zone))
-
-
 def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str, span_start: int,
           out: list[Fact], pre_subject: bool = False, forced: Indicator | None = None,
           carried: bool = False, after: int | None = None) -> bool:

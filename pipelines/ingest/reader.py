@@ -203,34 +203,20 @@ def _read(
         warnings.append("traditional_script")
 
     issues: list[QuarantineRecord] = []
-    fragment = fragment_reason(text, hints)
-    if fragment:
-        warnings.append("fragment")
-        issues.append(
-            QuarantineRecord(
-                source_path=source_path,
-                reason_code="fragment",
-                reason=fragment,
-                severity="warning",
-                detected_encoding=encoding,
-                size_bytes=len(data),
-                first_chars=first,
+    for code, reason in (("fragment", fragment_reason(text, hints)), ("truncated", truncation_reason(text))):
+        if reason:  # loaded, with a warning row in ingest_quarantine
+            warnings.append(code)
+            issues.append(
+                QuarantineRecord(
+                    source_path=source_path,
+                    reason_code=code,
+                    reason=reason,
+                    severity="warning",
+                    detected_encoding=encoding,
+                    size_bytes=len(data),
+                    first_chars=first,
+                )
             )
-        )
-    trunc = truncation_reason(text)
-    if trunc:
-        warnings.append("truncated")
-        issues.append(
-            QuarantineRecord(
-                source_path=source_path,
-                reason_code="truncated",
-                reason=trunc,
-                severity="warning",
-                detected_encoding=encoding,
-                size_bytes=len(data),
-                first_chars=first,
-            )
-        )
     doc = ReportDocument(
         report_id=f"{level}/{reg}/{year}",
         region=reg,
