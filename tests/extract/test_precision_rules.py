@@ -68,6 +68,8 @@ def test_parts_never_reach_the_whole_region(sentence: str, value: float, subject
         ("每千人口托位数达4.6个。", [("childcare_places_per_1000", "ratio", 4.6)]),
         ("非金融类对外直接投资601亿美元。", [("outward_direct_investment", "level", 601)]),
         ("对外直接投资增长4.3%。", [("outward_direct_investment_growth", "growth_rate", 4.3)]),
+        # 河北 2026: the share of renewables in installed power capacity, not the capacity
+        ("可再生能源占电力装机比重提升至73.4%。", [("renewable_capacity_share", "share", 73.4)]),
         # a rate per head of the thing counted, and one sum of two indicators, are neither indicator
         ("5G基站万人拥有量33.7座。", []),
         ("利用外资和对外直接投资38亿美元。", []),
