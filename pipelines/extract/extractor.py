@@ -623,6 +623,21 @@ def _bare_rates(text: str, s0: int, s1: int, mentioned: Coverage) -> list[Quanti
     return out
 
 
+_LIFTED_OUT = re.compile(r"[^，,；;。]{0,14}?(?:稳定|实现|全部)?脱贫(?!人口|户|县|地区|攻坚|群众|劳动力|村)")
+
+
+def _emit_poverty_count(ctx: _Context, q: Quantity, clause_start: int, out: list[Fact]) -> None:
+    """A count of people lifted out of poverty, stated before the words that say so (N万人稳定脱贫)."""
+    ind = ctx.tax.indicators.get("rural_poverty_reduction")
+    subject = ctx.tax.subjects.get("农村贫困人口")
+    if ind is None or subject is None:
+        return
+    end = _LIFTED_OUT.match(ctx.norm.text, q.end).end()
+    mention = Mention(q.end, end, subject)
+    _emit(ctx, mention, q, ctx.norm.text[clause_start : q.start], ctx.norm.text[clause_start : q.start], q.start,
+          out, pre_subject=True, forced=ind)
+
+
 def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
     text = ctx.norm.text
     s0, s1 = ctx.sent_start, ctx.sent_end
@@ -673,6 +688,10 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                     if after and q.unit in ("家", "个", "项", "所", "座", "套", "万套", "户", "万户", "万家") and text[max(c0, q.start - 1) : q.start] not in ("为", "给", "向", "对"):
                         subj = after[0]
                         pre_subject = True
+            if subj is None and q.unit in ("人", "万人") and _LIFTED_OUT.match(text, q.end, s1):
+                # 6.69万人稳定脱贫, 完成20万人脱贫任务: people lifted out of poverty, named after the number
+                _emit_poverty_count(ctx, q, c0, out)
+                used.add(id(q))
             if subj is None:
                 prev_q_end = q.end
                 continue
@@ -830,7 +849,7 @@ def _piece_facts(norm: Normalised, tax: Taxonomy, ry: int | None, plan_end: int 
     mentions = tax.find_mentions(nt, s0, s1)
     if "、" in nt[s0:s1]:
         mentions = _elided_pairs(nt, s0, s1, tax, mentions)
-    if not mentions:
+    if not mentions and "脱贫" not in nt[s0:s1]:
         return
     mode, period = _sentence_mode(mode, nt[s0:s1], ry, plan_end)
     ctx = _Context(norm, tax, ry, mode, period, para, region, region_level, s0, s1,

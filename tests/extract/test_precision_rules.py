@@ -140,3 +140,18 @@ def test_a_page_that_lost_its_percent_signs() -> None:
             ("registered_unemployment_rate", 1.91, "%")} <= got
     kept = REVIEW + "实现地区生产总值4303亿元,同比增长7.2%,一般公共预算收入353亿元,增长8.8。\n"
     assert {f.indicator_id for f in facts_of(kept, 2015)} == {"gdp", "gdp_growth", "general_budget_revenue"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # 商洛 2018 and 海拉尔区 2017: people lifted out of poverty, named after the number
+        ("6.69万人稳定脱贫,53个村退出贫困行列。", [("rural_poverty_reduction", "count", 6.69)]),
+        ("183人实现全部脱贫。", [("rural_poverty_reduction", "count", 183)]),
+        # people who were lifted out of poverty, counted for something else, are not the reduction
+        ("帮助1.2万脱贫人口就业。", []),
+        ("脱贫人口务工规模超过3300万人。", []),
+    ],
+)
+def test_people_lifted_out_of_poverty(sentence: str, expected: list[tuple]) -> None:
+    assert _whole(sentence, 2018) == expected
