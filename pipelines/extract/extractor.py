@@ -21,6 +21,7 @@ from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import (
     KIND_OF_MODE,
     NOT_A_BASE,
+    announcement_start,
     december_session,
     expected_result,
     from_base,
@@ -585,7 +586,8 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
             # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
             prev_start = s0 + max(masked.rfind(c, 0, seg_start - 1 - s0) for c in _SEGMENT_BREAKS) + 1
             prev_own = [m for m in mentions if prev_start <= m.start and m.end <= seg_start - 1]
-            if prev_own:
+            # a clause that states values of its own (销量突破188万辆、出口93万辆) is not a list of names
+            if prev_own and not any(prev_start <= q.start < prev_own[-1].end for q in qs):
                 items = subject_items(text, prev_start, prev_own[-1].end, mentions, ctx.tax)
                 targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
         if not targets and not own:
@@ -800,7 +802,8 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
                 cue = target_cue(nt[s0:s1], ry)
                 if cue is not None:
                     in_targets = True
-                    pieces = [(s0, s0 + cue, para.mode), (s0 + cue, s1, "target")] if cue else [(s0, s1, "target")]
+                    cut = s0 + announcement_start(nt[s0:s1], cue)
+                    pieces = [(s0, cut, para.mode), (cut, s1, "target")] if cut > s0 else [(s0, s1, "target")]
                 elif in_targets and looks_back(nt[s0:s1], ry):
                     in_targets = False
                 elif in_targets:

@@ -26,6 +26,7 @@ _TARGET_CUE = re.compile(
 # "完成了年初确定的主要预期目标，": a look back at targets, not an announcement
 _RETROSPECTIVE = re.compile(r"(?:完成|实现|超额|达成|确定|圆满|低于|高于|好于|超过|下调|上调)[^，。；;]{0,10}$")
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
+_ANNOUNCED_YEAR = re.compile(r"(?:19|20)\d\d年|今年|明年")
 _PAST_CUE = re.compile(r"预计|去年|上年(?!度目标)|过去一年|一年来|刚刚过去")
 _SESSION_DATE = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月\d{1,2}日")
 _HEAD_CHARS = 600
@@ -46,6 +47,20 @@ def target_cue(sentence: str, report_year: int | None) -> int | None:
         if years and max(years) < report_year:
             return None
     return m.start()
+
+
+def announcement_start(sentence: str, cue: int) -> int:
+    """Where the target announcement whose cue is at ``cue`` begins, so subject and value stay together.
+
+    ``2014年东莞全年GDP增长目标为9%``: the announcement starts with its year, before the subject;
+    ``…同比增长6.5%左右2019年全市经济社会发展预期目标，…``: with 2019年, after the last result.
+    Without a year, it starts after the last clause break before the cue.
+    """
+    years = [m.start() for m in _ANNOUNCED_YEAR.finditer(sentence, 0, cue)]
+    if years:
+        return years[-1]
+    breaks = [sentence.rfind(c, 0, cue) for c in "，,：:；;"]
+    return max(breaks) + 1 if max(breaks) >= 0 else 0
 
 
 def looks_back(sentence: str, report_year: int | None) -> bool:

@@ -77,3 +77,8 @@ def test_a_list_alias_with_one_value_is_the_whole_population() -> None:
 )
 def test_value_runs(text: str, runs: list[list[float]]) -> None:
     assert [[q.value for q in r] for r in value_runs(text, find_quantities(text))] == runs
+
+
+def test_a_clause_with_its_own_values_is_not_a_list_of_names() -> None:
+    # 芜湖 2024: one company's sales and exports, each with a count of cars, then 分别增长
+    assert _facts("奇瑞销量突破188万辆、出口93万辆,分别增长53%和101%。", 2024) == set()

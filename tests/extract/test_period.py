@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.extract.period import (
     NOT_A_BASE,
+    announcement_start,
     december_session,
     expected_result,
     from_base,
@@ -121,3 +122,23 @@ def test_expected_result(mode: str, before: str, expected: tuple) -> None:
 )
 def test_from_base(zone: str, after: str, mode: str, base: int | None) -> None:
     assert from_base(zone, after, mode, 2026) == base
+
+
+@pytest.mark.parametrize(
+    ("sentence", "starts_with"),
+    [
+        ("2014年东莞全年GDP增长目标为9%", "2014年东莞"),  # the subject sits between the year and the cue
+        ("预计地区生产总值同比增长6.5%左右2019年全市经济社会发展预期目标,地区生产总值增长6.5%左右", "2019年全市"),
+        ("报告提出今年的预期目标是生产总值增长11%", "今年的预期目标"),
+        ("会议提出,主要预期目标是:GDP增长9%左右", "主要预期目标"),
+    ],
+)
+def test_announcement_start(sentence: str, starts_with: str) -> None:
+    cue = target_cue(sentence, 2019 if "2019" in sentence else 2014)
+    assert cue is not None
+    assert sentence[announcement_start(sentence, cue):].startswith(starts_with)
+
+
+def test_news_of_a_target_keeps_subject_and_value_together() -> None:
+    facts = facts_of("中新社东莞1月7日电 记者获悉,2014年东莞全年GDP增长目标为9%,重回高位。\n", 2014)
+    assert [(f.indicator_id, f.kind, f.period_year, f.value) for f in facts] == [("gdp_growth", "target", 2014, 9)]
