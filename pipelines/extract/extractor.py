@@ -355,6 +355,9 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         ctx.mode, ctx.period, ctx.report_year,
         has_estimate=ctx.before(P.EXPECTED, q.start), has_this_year=ctx.before("今年", q.start))
     kind = KIND_OF_MODE[mode]
+    named = _YEAR_BEFORE_SUBJECT.search(text, max(ctx.sent_start, m.start - 10), m.start)
+    if kind == "actual" and named and ctx.report_year and int(named.group(1)) < ctx.report_year - 1:
+        period = int(named.group(1))  # 由于2012年东莞GDP增速仅为6.1% in a 2014 text: 2012's figure
     seg_start = max(text.rfind("，", ctx.sent_start, m.start), text.rfind(",", ctx.sent_start, m.start))
     words = MeasureWords(
         zone=zone,
@@ -498,6 +501,8 @@ def _distribute(ctx: _Context, seg: tuple[int, int], mentions: list[Mention], qs
 
 
 _SEGMENT_BREAKS = "，,；;：:"
+# a year written right before the subject (2012年东莞GDP…), not a base of comparison (比2012年…)
+_YEAR_BEFORE_SUBJECT = re.compile(r"(?<![比较与同从由到至])((?:19|20)\d\d)年(?:[\u4e00-\u9fff]{0,4})$")
 _RESTATED_BASIS = re.compile(r"[（(](?:按)?(?:同口径|可比口径|剔除[^）)]{0,12})[^）)]{0,6}$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -722,6 +727,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 carry = subj
         if c_mentions:
             carry = c_mentions[-1]
+            if any(P.THRESHOLD_AFTER.match(text, q.end, min(q.end + 12, c1)) for q in c_qs if q.unit.endswith("元")):
+                carry = None  # 固定资产投资5000万元以上产业项目947个，完成投资…: the subject was a threshold
         elif c_qs and not P.CONTINUATION.match(text[c0:c1]):
             carry = None  # a clause about something outside the taxonomy ends the subject
 

@@ -155,3 +155,14 @@ def test_a_page_that_lost_its_percent_signs() -> None:
 )
 def test_people_lifted_out_of_poverty(sentence: str, expected: list[tuple]) -> None:
     assert _whole(sentence, 2018) == expected
+
+
+def test_a_year_written_before_the_subject_is_the_period() -> None:
+    # 东莞 2014 news: 2012's growth is 2012's, not last year's; 比2012年… stays a comparison
+    facts = facts_of(REVIEW + "2013年初,由于2012年东莞GDP增速仅为6.1%,政府下调目标。\n", 2014)
+    assert [(f.indicator_id, f.period_year, f.value) for f in facts] == [("gdp_growth", 2012, 6.1)]
+
+
+def test_a_threshold_subject_is_not_carried() -> None:
+    # 齐齐哈尔 2022: 固定资产投资 names a class of projects here, so 完成投资 is not the region's investment
+    assert _whole("固定资产投资5000万元以上产业项目947个,完成投资832.6亿元。", 2022) == []
