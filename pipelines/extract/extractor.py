@@ -727,7 +727,7 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 carry = subj
         if c_mentions:
             carry = c_mentions[-1]
-            if any(P.THRESHOLD_AFTER.match(text, q.end, min(q.end + 12, c1)) for q in c_qs if q.unit.endswith("元")):
+            if any(P.THRESHOLD_AFTER.match(text[q.end : min(q.end + 12, c1)]) for q in c_qs if q.unit.endswith("元")):
                 carry = None  # 固定资产投资5000万元以上产业项目947个，完成投资…: the subject was a threshold
         elif c_qs and not P.CONTINUATION.match(text[c0:c1]):
             carry = None  # a clause about something outside the taxonomy ends the subject
