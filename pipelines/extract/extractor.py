@@ -314,6 +314,8 @@ def _plausible_reading(text: str, m: Mention, q: Quantity, zone: str, ind: Indic
     """
     if q.unit == "倍":
         return False
+    if "贡献" in zone and "贡献" not in m.subject.text:
+        return False  # 省属企业对全省工业增加值贡献39.7%: a contribution, not the indicator
     if q.unit in ("%", "‰") and _COMPLETION.search(zone) and not P.GROWTH_WORDS.search(zone):
         return False
     if text.startswith(("产出", "每平方公里", "地均", "万人拥有", "每万人", "人均", "户均"), m.end):

@@ -166,3 +166,8 @@ def test_a_year_written_before_the_subject_is_the_period() -> None:
 def test_a_threshold_subject_is_not_carried() -> None:
     # 齐齐哈尔 2022: 固定资产投资 names a class of projects here, so 完成投资 is not the region's investment
     assert _whole("固定资产投资5000万元以上产业项目947个,完成投资832.6亿元。", 2022) == []
+
+
+def test_a_contribution_is_not_the_indicator() -> None:
+    # 甘肃 2026
+    assert _whole("省属规上工业企业对全省规上工业增长贡献39.7%。") == []
