@@ -366,6 +366,7 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         before_subject=text[max(ctx.sent_start, seg_start + 1) : m.start],
         after_subject=text[m.end : m.end + 4] if pre_subject else "",
         carried=carried,
+        subject=m.subject.text,
     )
     measure = one_year_measure(family, q.unit, ind.measure, ind.family, words)
     stated_as = "stock" if P.STOCK_WORDS.search(zone) else "flow" if stated_as_flow(words) else None
@@ -796,8 +797,9 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         review_mode = "review5"
         for s0, s1 in _sentences(nt, para.start, para.end):
             if para.mode == "target":
-                if P.PAST_YEAR_START.match(nt, s0):
-                    looking_back = True
+                named = P.YEAR_PREFIX.match(nt[s0 : s0 + 16])
+                if P.PAST_YEAR_START.match(nt, s0) or (named and ry and int(named.group(1)) < ry):
+                    looking_back = True  # 据介绍，2023年东莞…；新升规工业企业1797家: results, until 今年
                 elif looking_back and P.THIS_YEAR.search(nt, s0, s1):
                     looking_back = False
             if para.mode == "review5":

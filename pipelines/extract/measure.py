@@ -22,6 +22,7 @@ FLOW_INDICATORS = frozenset({
     "new_foreign_invested_enterprises",
 })
 _PER_YEAR = re.compile(r"每年|年均")
+_ADDED_BY_NAME = re.compile(r"新升规|升规|新入规|新入库")  # 新升规工业企业: the name itself says "added"
 _ONE_YEAR = re.compile(r"全年|当年|年内|去年|一年来")
 _FLOW_VERB = re.compile(r"(?:新增|净增|新建|建设|筹集|改造|引进|培育|转移|开工|建成|落户|新认定|新培育|获批)")
 _STOCK_VERB = re.compile(r"(?:达到|达|增至|增加到|提高到|提升至|总量|总数|突破|超过|迈上|跃上|稳定在|保持在)$")
@@ -35,6 +36,7 @@ class MeasureWords:
     before_subject: str = ""  # the clause's words before the subject
     after_subject: str = ""  # a few characters after a subject written after its count (50家获批…)
     carried: bool = False  # the subject was carried from an earlier clause
+    subject: str = ""  # the subject's own words (新升规工业企业 says increment by itself)
 
 
 def stated_as_flow(words: MeasureWords) -> bool:
@@ -58,7 +60,7 @@ def one_year_measure(family: str, unit: str, ind_measure: str, ind_family: str, 
         return ind_measure if ind_measure in ("level", "count") else "level"
     before = "" if words.carried else words.before_subject
     if (P.INCREMENT_WORDS.search(zone + words.after_subject[:3]) or P.INCREMENT_WORDS.search(before)
-            or P.INCREMENT_AFTER.match(words.after_subject)):
+            or P.INCREMENT_AFTER.match(words.after_subject) or _ADDED_BY_NAME.match(words.subject)):
         return "increment"
     if P.CHANGE_BEFORE.search(zone) and not re.search(r"[达到为至]$", zone):
         return "increment"

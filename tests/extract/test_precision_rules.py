@@ -171,3 +171,20 @@ def test_a_threshold_subject_is_not_carried() -> None:
 def test_a_contribution_is_not_the_indicator() -> None:
     # 甘肃 2026
     assert _whole("省属规上工业企业对全省规上工业增长贡献39.7%。") == []
+
+
+def test_additions_named_by_the_subject_and_parts_of_the_retail_sector() -> None:
+    text = "二、2026年工作安排\n新入库规模以上工业企业400家以上、限上批零住餐业经营主体600家左右。\n"
+    got = {(f.indicator_id, f.measure, f.value, f.subject) for f in facts_of(text, 2026)}
+    assert got == {("above_scale_industrial_enterprises", "increment", 400, None),
+                   ("market_entities", "increment", 600, "限上批零住餐业")}
+    assert _whole("新升规工业企业1797家。", 2024) == [("above_scale_industrial_enterprises", "increment", 1797)]
+
+
+def test_a_target_paragraph_that_turns_to_last_years_results() -> None:
+    # 东莞 2024 news: the targets first, then 据介绍，2023年… and more results in later sentences
+    text = ("2024年东莞市政府工作报告出炉,全市经济社会发展主要预期目标揭晓\n地区生产总值预期增长5%。"
+            "据介绍,2023年东莞全年新增经营主体31万户；新升规工业企业1797家。\n")
+    got = {(f.indicator_id, f.kind, f.period_year, f.value) for f in facts_of(text, 2024)}
+    assert got == {("gdp_growth", "target", 2024, 5), ("market_entities", "actual", 2023, 31),
+                   ("above_scale_industrial_enterprises", "actual", 2023, 1797)}
