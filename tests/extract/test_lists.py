@@ -48,6 +48,13 @@ CASES = [
     # 邢台 2024: 工业用电量 has no id and keeps its place; elided 存、贷款余额
     ("工业用电量和金融机构存、贷款余额分别增长12.8%、13.4%、14.9%。", 2024, {
         ("deposit_balance", "growth_rate", 13.4), ("loan_balance_growth", "growth_rate", 14.9)}),
+    # 贵州 2026: 城镇和农村 is a compound head
+    ("城镇和农村常住居民人均可支配收入分别增长3.9%和5.7%。", 2026, {
+        ("urban_per_capita_disposable_income_growth", "growth_rate", 3.9),
+        ("rural_per_capita_disposable_income_growth", "growth_rate", 5.7)}),
+    # 宁夏 2026: visitors and their spending
+    ("全区游客人次、旅游花费分别增长14%、10%，入境游客增长25%。", 2026, {
+        ("tourist_arrivals", "growth_rate", 14), ("tourism_revenue", "growth_rate", 10)}),
     # 金融业、软件和信息服务业: sub-sectors, not 服务业增加值
     ("金融业、软件和信息服务业增加值分别增长9.7%、15.3%。", 2024, set()),
 ]
