@@ -581,7 +581,9 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
         family = {"pp": "pct"}.get(_family(first, growth), _family(first, growth))
         targets: list[tuple[Mention | None, Indicator | None]] = []
         if own:
-            items = subject_items(text, seg_start, own[-1].end, mentions, ctx.tax)
+            # the list runs to 分别 when it is written: an item after the last mention has no id but a place
+            list_end = text.find("分别", own[-1].end, first.start) if explicit else -1
+            items = subject_items(text, seg_start, list_end if list_end > 0 else own[-1].end, mentions, ctx.tax)
             targets = _list_targets(ctx, items, len(run), family)
             if len(items) >= 2 or targets:
                 earlier.append(items)
@@ -648,6 +650,20 @@ def _emit_poverty_count(ctx: _Context, q: Quantity, clause_start: int, out: list
           out, pre_subject=True, forced=ind)
 
 
+_BARE_WAN = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)万(以上|左右)?(?=[，,；;。、]|$)")
+
+
+def _bare_ten_thousands(text: str, s0: int, s1: int, found: list[Quantity]) -> list[Quantity]:
+    """``减少农村贫困人口1000万以上``: a count of people written without 人, in a sentence about people."""
+    taken = Coverage(s0, s1, [(q.start, q.end) for q in found])
+    out = []
+    for m in _BARE_WAN.finditer(text, s0, s1):
+        if not taken.any_covered(m.start(), m.end()):
+            post = {"以上": "at_least", "左右": "about"}.get(m.group(2) or "")
+            out.append(Quantity(m.start(1), m.end(1) + 1, float(m.group(1)), None, None, "万人", False, post))
+    return out
+
+
 def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> None:
     text = ctx.norm.text
     s0, s1 = ctx.sent_start, ctx.sent_end
@@ -665,6 +681,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
         qs.append(q)
     if ctx.lost_percent:
         qs = sorted(qs + _bare_rates(text, s0, s1, mentioned), key=lambda q: q.start)
+    if any(m.subject.ids and ctx.tax.indicators[m.subject.ids[0]].default_unit == "万人" for m in mentions):
+        qs = sorted(qs + _bare_ten_thousands(text, s0, s1, qs), key=lambda q: q.start)
     if not qs:
         return
     used: set[int] = set()

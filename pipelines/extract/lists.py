@@ -96,8 +96,23 @@ def subject_items(text: str, start: int, end: int, mentions: list[Mention], tax:
 
 
 def _complete_elided(text: str, items: list[Item], tax: Taxonomy) -> list[Item]:
-    """Give a bare head (城镇、 / 存、) the tail of the next item's mention when the whole is a subject."""
+    """Complete bare items from a neighbour's mention when the whole is a subject.
+
+    A bare head takes the next mention's tail (城镇、农村常住居民…; 存、贷款余额); a bare tail takes
+    the previous mention's head (单位国内生产总值能耗和二氧化碳排放).
+    """
     out = list(items)
+    for k in range(1, len(out)):
+        item, prev = out[k], out[k - 1]
+        if item.mention is not None or prev.mention is None:
+            continue
+        tail = text[item.start : item.end].strip()
+        head = prev.mention.subject.text
+        for j in range(len(head) - 1, 1, -1):
+            cand = head[:j] + tail
+            if cand in tax.subjects and cand != head:
+                out[k] = Item(item.start, item.end, Mention(item.start, item.end, tax.subjects[cand]))
+                break
     for k in range(len(out) - 2, -1, -1):
         item, nxt = out[k], out[k + 1]
         if item.mention is not None or nxt.mention is None:

@@ -188,3 +188,26 @@ def test_a_target_paragraph_that_turns_to_last_years_results() -> None:
     got = {(f.indicator_id, f.kind, f.period_year, f.value) for f in facts_of(text, 2024)}
     assert got == {("gdp_growth", "target", 2024, 5), ("market_entities", "actual", 2023, 31),
                    ("above_scale_industrial_enterprises", "actual", 2023, 1797)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year", "expected"),
+    [
+        # State Council texts: a list item after the last named subject keeps its place
+        ("非金融类对外直接投资和对外工程承包营业额分别达433亿美元和777亿美元。", 2010,
+         [("outward_direct_investment", "level", 433)]),
+        # a bare tail completed from the head before it (单位国内生产总值…二氧化碳排放)
+        ("单位国内生产总值能耗和二氧化碳排放分别降低13.5%、18%。", 2021,
+         [("carbon_intensity_reduction", "growth_rate", 18), ("energy_intensity_reduction", "growth_rate", 13.5)]),
+        ("服务业增加值比重达到46.1%。", 2014, [("services_va_share", "share", 46.1)]),
+    ],
+)
+def test_state_council_lists_and_aliases(sentence: str, year: int, expected: list[tuple]) -> None:
+    assert _whole(sentence, year) == expected
+
+
+def test_people_counted_in_bare_ten_thousands() -> None:
+    text = "二、2017年工作安排\n今年再减少农村贫困人口1000万以上，完成易地扶贫搬迁340万人。\n"
+    facts = facts_of(text, 2017)
+    assert [(f.indicator_id, f.kind, f.value, f.unit, f.qualifier) for f in facts] == [
+        ("rural_poverty_reduction", "target", 1000, "万人", "at_least")]
