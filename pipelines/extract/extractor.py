@@ -563,6 +563,27 @@ def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: i
     return out if any(m is not None for m, _ in out) else []
 
 
+_SHARED_VALUE = re.compile(r"均(?:实现|保持|稳定在|达到|达|超过|超|增长|下降|提高|在)*$")
+
+
+def _shared_value(ctx: _Context, mentions: list[Mention], q: Quantity, masked: str, out: list[Fact],
+                  used: set[int]) -> None:
+    """``接待游客人次、旅游总花费均增长8%以上``: one value for every subject of the list before 均."""
+    text, s0 = ctx.norm.text, ctx.sent_start
+    seg_start = s0 + max(masked.rfind(c, 0, q.start - s0) for c in _SEGMENT_BREAKS) + 1
+    own = [m for m in mentions if seg_start <= m.start and m.end <= q.start]
+    if not own or not _SHARED_VALUE.search(text, own[-1].end, q.start):
+        return
+    items = subject_items(text, seg_start, own[-1].end, mentions, ctx.tax)
+    named = [i.mention for i in items if i.mention is not None]
+    if len(items) < 2 or len(named) != len(items) or len({m.subject.text for m in named}) < 2:
+        return
+    zone = text[own[-1].end : q.start]
+    for m in named:
+        _emit(ctx, m, q, zone, text[seg_start : q.start], min(named[0].start, q.start), out)
+    used.add(id(q))
+
+
 def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out: list[Fact],
                  used: set[int]) -> None:
     """Assign each run of listed values (x%、y%和z%) to the subjects of its list, in order."""
@@ -571,7 +592,12 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
     masked = mask_parentheses(text[s0 : ctx.sent_end])
     earlier: list[list[Item]] = []
     earlier_targets: list[list[tuple[Mention | None, Indicator | None]]] = []
-    for run in value_runs(text, [q for q in qs if id(q) not in used]):
+    runs = value_runs(text, [q for q in qs if id(q) not in used])
+    in_runs = {id(q) for run in runs for q in run}
+    for q in qs:
+        if id(q) not in used and id(q) not in in_runs:
+            _shared_value(ctx, mentions, q, masked, out, used)
+    for run in runs:
         first = run[0]
         seg_start = s0 + max(masked.rfind(c, 0, first.start - s0) for c in _SEGMENT_BREAKS) + 1
         lead = text[seg_start : first.start]
@@ -592,7 +618,7 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
                 targets = _list_targets(ctx, items, len(run), family)
                 if targets:
                     break
-        if not targets and not own and seg_start > s0:
+        if not targets and not own and seg_start > s0 and _continues(_PARENTHETICAL.sub("", lead)):
             # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
             prev_start = s0 + max(masked.rfind(c, 0, seg_start - 1 - s0) for c in _SEGMENT_BREAKS) + 1
             prev_own = [m for m in mentions if prev_start <= m.start and m.end <= seg_start - 1]
@@ -600,7 +626,8 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
             if prev_own and not any(prev_start <= q.start < prev_own[-1].end for q in qs):
                 items = subject_items(text, prev_start, prev_own[-1].end, mentions, ctx.tax)
                 targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
-        if not targets and not own:
+        if not targets and not own and _continues(_PARENTHETICAL.sub("", lead)):
+            # 分别增长…，年均分别增长…: the same subjects again (not 省外游客、入境游客分别增长…)
             for prev in reversed(earlier_targets):
                 if len(prev) == len(run):
                     targets = [(m, None if f is None else _twin(ctx.tax, f, family)) for m, f in prev]

@@ -55,6 +55,9 @@ CASES = [
     # 宁夏 2026: visitors and their spending
     ("全区游客人次、旅游花费分别增长14%、10%，入境游客增长25%。", 2026, {
         ("tourist_arrivals", "growth_rate", 14), ("tourism_revenue", "growth_rate", 10)}),
+    # 贵州 2026: one value for both subjects (均), then a list of parts that does not reuse them
+    ("接待游客人次、旅游总花费均增长8%以上，省外游客、入境过夜游客分别增长10%、35%以上。", 2026, {
+        ("tourist_arrivals", "growth_rate", 8), ("tourism_revenue", "growth_rate", 8)}),
     # 金融业、软件和信息服务业: sub-sectors, not 服务业增加值
     ("金融业、软件和信息服务业增加值分别增长9.7%、15.3%。", 2024, set()),
 ]
