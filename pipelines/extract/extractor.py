@@ -336,13 +336,13 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
         return False  # 服务业对经济增长贡献率: 经济增长 is an object here
     growth = m.subject.implies_growth or bool(P.GROWTH_WORDS.search(zone))
     share_words = bool(P.SHARE_WORDS.search(zone)) or (
-        not pre_subject and m.end <= q.start and bool(P.SHARE_WORDS.search(text[m.end : q.start]))
+        not pre_subject and m.end <= q.start and bool(P.SHARE_WORDS.search(text[m.end : min(q.start, m.end + 40)]))
     )
     family = _family(q, growth and not share_words)
     ind = forced or _pick(ctx.tax, m, family, q)
     if ind is None:
         return False
-    if P.OTHER_SPAN.search(zone) or (m.end <= q.start and P.OTHER_SPAN.search(text[m.end : q.start])):
+    if P.OTHER_SPAN.search(zone) or (m.end <= q.start and P.OTHER_SPAN.search(text[m.end : min(q.start, m.end + 40)])):
         return False  # 十年增加近70万亿元、年均增长6.2%: a span the contract has no measure for
     if P.DURATION_ZONE.search(zone) and (family == "growth" or q.post_qualifier in ("at_least", "at_most")):
         return False  # 连续9年稳定在1300亿斤以上: a bound held over several years, not one year's figure
@@ -543,20 +543,21 @@ def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list
     return [(i.mention, None) for i in items]
 
 
-def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: int, upto: int,
+def _value_bearers(text: str, mention_index: ByStart, quantity_index: ByStart, s0: int, upto: int,
                    n: int) -> list[tuple[Mention | None, Indicator | None]]:
     """Subjects of the last ``n`` values stated before ``upto`` (A 1097亿元、B 269.7亿元，分别增长…).
 
     Each earlier value belongs to the nearest mention before it with no other value in between;
     a value without one (税费收入144.8亿元) keeps its place with no subject.
     """
-    before = [q for q in qs if s0 <= q.start and q.end <= upto]
+    window = max(s0, upto - _SEGMENT_LOOKBACK)
+    before = [q for q in quantity_index.between(window, upto) if q.end <= upto]
     if len(before) < n:
         return []
     out: list[tuple[Mention | None, Indicator | None]] = []
     for k, q in enumerate(before[-n:], start=len(before) - n):
-        floor = before[k - 1].end if k else s0
-        own = [m for m in mentions if floor <= m.start and m.end <= q.start]
+        floor = before[k - 1].end if k else window
+        own = [m for m in mention_index.between(floor, q.start) if m.end <= q.start]
         gap = text[own[-1].end : q.start] if own else ""
         bears = own and not re.search(r"[，,；;。]", gap) and known_unit(q.unit)  # not 93万辆
         out.append((own[-1] if bears else None, None))
@@ -566,15 +567,28 @@ def _value_bearers(text: str, mentions: list[Mention], qs: list[Quantity], s0: i
 _SHARED_VALUE = re.compile(r"均(?:实现|保持|稳定在|达到|达|超过|超|增长|下降|提高|在)*$")
 
 
-def _shared_value(ctx: _Context, mentions: list[Mention], q: Quantity, masked: str, out: list[Fact],
+_SEGMENT_LOOKBACK = 200  # characters searched back for the clause break before a list
+_MAX_CARRIED_QUOTE = 80  # a quote reaches back to a carried subject at most this far
+
+
+def _segment_start(masked: str, s0: int, pos: int) -> int:
+    """Start of the clause (after the last ，；： before ``pos``), looking back a bounded distance."""
+    lo = max(0, pos - s0 - _SEGMENT_LOOKBACK)
+    cut = max(masked.rfind(c, lo, pos - s0) for c in _SEGMENT_BREAKS)
+    return s0 + (cut + 1 if cut >= 0 else lo)
+
+
+def _shared_value(ctx: _Context, mention_index: ByStart, q: Quantity, masked: str, out: list[Fact],
                   used: set[int]) -> None:
     """``接待游客人次、旅游总花费均增长8%以上``: one value for every subject of the list before 均."""
     text, s0 = ctx.norm.text, ctx.sent_start
-    seg_start = s0 + max(masked.rfind(c, 0, q.start - s0) for c in _SEGMENT_BREAKS) + 1
-    own = [m for m in mentions if seg_start <= m.start and m.end <= q.start]
+    if "均" not in text[max(s0, q.start - 12) : q.start]:
+        return  # cheap test first: most values have no 均 before them (keeps long sentences linear)
+    seg_start = _segment_start(masked, s0, q.start)
+    own = [m for m in mention_index.between(seg_start, q.start) if m.end <= q.start]
     if not own or not _SHARED_VALUE.search(text, own[-1].end, q.start):
         return
-    items = subject_items(text, seg_start, own[-1].end, mentions, ctx.tax)
+    items = subject_items(text, seg_start, own[-1].end, own, ctx.tax)
     named = [i.mention for i in items if i.mention is not None]
     if len(items) < 2 or len(named) != len(items) or len({m.subject.text for m in named}) < 2:
         return
@@ -594,46 +608,48 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
     earlier_targets: list[list[tuple[Mention | None, Indicator | None]]] = []
     runs = value_runs(text, [q for q in qs if id(q) not in used])
     in_runs = {id(q) for run in runs for q in run}
+    by_start, quantity_index = ByStart(mentions), ByStart(qs)
     for q in qs:
         if id(q) not in used and id(q) not in in_runs:
-            _shared_value(ctx, mentions, q, masked, out, used)
+            _shared_value(ctx, by_start, q, masked, out, used)
     for run in runs:
         first = run[0]
-        seg_start = s0 + max(masked.rfind(c, 0, first.start - s0) for c in _SEGMENT_BREAKS) + 1
+        seg_start = _segment_start(masked, s0, first.start)
         lead = text[seg_start : first.start]
         explicit = "分别" in lead
-        own = [m for m in mentions if seg_start <= m.start and m.end <= first.start]
+        own = [m for m in by_start.between(seg_start, first.start) if m.end <= first.start]
         growth = bool(P.GROWTH_WORDS.search(lead)) or any(m.subject.implies_growth for m in own)
         family = {"pp": "pct"}.get(_family(first, growth), _family(first, growth))
         targets: list[tuple[Mention | None, Indicator | None]] = []
         if own:
             # the list runs to 分别 when it is written: an item after the last mention has no id but a place
             list_end = text.find("分别", own[-1].end, first.start) if explicit else -1
-            items = subject_items(text, seg_start, list_end if list_end > 0 else own[-1].end, mentions, ctx.tax)
+            list_to = list_end if list_end > 0 else own[-1].end
+            items = subject_items(text, seg_start, list_to, by_start.between(seg_start, list_to), ctx.tax)
             targets = _list_targets(ctx, items, len(run), family)
             if len(items) >= 2 or targets:
                 earlier.append(items)
         if not targets and not own:
-            for items in reversed(earlier):
+            for items in reversed(earlier[-3:]):  # the last few lists only: a long sentence stays linear
                 targets = _list_targets(ctx, items, len(run), family)
                 if targets:
                     break
         if not targets and not own and seg_start > s0 and _continues(_PARENTHETICAL.sub("", lead)):
             # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
-            prev_start = s0 + max(masked.rfind(c, 0, seg_start - 1 - s0) for c in _SEGMENT_BREAKS) + 1
-            prev_own = [m for m in mentions if prev_start <= m.start and m.end <= seg_start - 1]
+            prev_start = _segment_start(masked, s0, seg_start - 1)
+            prev_own = [m for m in by_start.between(prev_start, seg_start - 1) if m.end <= seg_start - 1]
             # a clause that states values of its own (销量突破188万辆、出口93万辆) is not a list of names
-            if prev_own and not any(prev_start <= q.start < prev_own[-1].end for q in qs):
-                items = subject_items(text, prev_start, prev_own[-1].end, mentions, ctx.tax)
+            if prev_own and not quantity_index.any_between(prev_start, prev_own[-1].end):
+                items = subject_items(text, prev_start, prev_own[-1].end, prev_own, ctx.tax)
                 targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
         if not targets and not own and _continues(_PARENTHETICAL.sub("", lead)):
             # 分别增长…，年均分别增长…: the same subjects again (not 省外游客、入境游客分别增长…)
-            for prev in reversed(earlier_targets):
+            for prev in reversed(earlier_targets[-3:]):
                 if len(prev) == len(run):
                     targets = [(m, None if f is None else _twin(ctx.tax, f, family)) for m, f in prev]
                     break
         if not targets and not own and explicit:
-            targets = _value_bearers(text, mentions, qs, s0, first.start, len(run))
+            targets = _value_bearers(text, by_start, quantity_index, s0, first.start, len(run))
         if not targets:
             if explicit:
                 used.update(id(q) for q in run)  # an unresolved 分别 list: no guessing
@@ -765,6 +781,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
                 elif subj.end >= prev_q_end:
                     zone = text[subj.end : q.start]
                 span_start = subj.start
+                if subj is carry and not own and q.start - subj.start > _MAX_CARRIED_QUOTE:
+                    span_start = c0  # a subject carried from far back: quote the value's own clause
             clause_before = text[max(c0, prev_q_end) : q.start]
             if subj is carry and not own:
                 clause_before = text[max(subj.end, prev_q_end) : q.start]
@@ -968,8 +986,9 @@ _ELIDED = re.compile(r"([\u4e00-\u9fff]{2,6})、([\u4e00-\u9fff]{3,14})")
 def _elided_pairs(text: str, s0: int, s1: int, tax: Taxonomy, mentions: list[Mention]) -> list[Mention]:
     """Restore ``A、B<tail>`` pairs that share a head and a tail (基本养老、医疗保险参保率)."""
     out = list(mentions)
+    taken = Coverage(s0, s1, [(x.start, x.end) for x in mentions])
     for m in _ELIDED.finditer(text, s0, s1):
-        if any(x.start < m.end(2) and m.start(1) < x.end for x in mentions):
+        if taken.any_covered(m.start(1), m.end(2)):
             continue
         a_full, b_full = m.group(1), m.group(2)
         found = None
