@@ -39,7 +39,7 @@ from pipelines.extract.sections import (
     split_paragraphs,
 )
 from pipelines.extract.spans import ByStart, Coverage
-from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy
+from pipelines.extract.taxonomy import Indicator, Mention, Taxonomy, get_taxonomy, twin_id
 from pipelines.extract.units import convert, dimension, known_unit, units_fit
 
 _HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十](?:(?<=[0-9])|[十百千万亿]*[万亿元斤吨人家户套亩个%])|持平")
@@ -184,9 +184,7 @@ def _twin(tax: Taxonomy, ind: Indicator, family: str) -> Indicator:
     fam = {"pp": "pct"}.get(family, family)
     if ind.family == fam or (fam == "pct" and ind.family == "growth"):
         return ind
-    iid = ind.indicator_id
-    twin = iid[: -len("_growth")] if iid.endswith("_growth") else iid + "_growth"
-    return tax.indicators.get(twin, ind)
+    return tax.indicators.get(twin_id(ind.indicator_id), ind)
 
 
 def _one_value_of_a_list_alias(tax: Taxonomy, subj, family: str) -> Indicator | None:
@@ -598,7 +596,7 @@ def _shared_value(ctx: _Context, mention_index: ByStart, q: Quantity, masked: st
     used.add(id(q))
 
 
-def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out: list[Fact],
+def _align_lists(ctx: _Context, indexes: tuple[ByStart, ByStart], qs: list[Quantity], out: list[Fact],
                  used: set[int]) -> None:
     """Assign each run of listed values (x%、y%和z%) to the subjects of its list, in order."""
     text = ctx.norm.text
@@ -608,7 +606,7 @@ def _align_lists(ctx: _Context, mentions: list[Mention], qs: list[Quantity], out
     earlier_targets: list[list[tuple[Mention | None, Indicator | None]]] = []
     runs = value_runs(text, [q for q in qs if id(q) not in used])
     in_runs = {id(q) for run in runs for q in run}
-    by_start, quantity_index = ByStart(mentions), ByStart(qs)
+    by_start, quantity_index = indexes
     for q in qs:
         if id(q) not in used and id(q) not in in_runs:
             _shared_value(ctx, by_start, q, masked, out, used)
@@ -729,8 +727,8 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
     if not qs:
         return
     used: set[int] = set()
-    _align_lists(ctx, mentions, qs, out, used)
-    by_start = (ByStart(mentions), ByStart(qs))
+    by_start = (ByStart(mentions), ByStart(qs))  # built once for the lists and the clauses
+    _align_lists(ctx, by_start, qs, out, used)
     for seg in _clauses(text, s0, s1, mentions, qs, P.SEGMENT_SPLIT):
         _distribute(ctx, seg, mentions, qs, out, used, by_start)
     carry: Mention | None = None

@@ -27,6 +27,11 @@ GROWTH_MEASURES = frozenset({"growth_rate"})
 PCT_MEASURES = frozenset({"share", "ratio"})
 
 
+def twin_id(indicator_id: str) -> str:
+    """The id of the same series in the other family: ``gdp`` <-> ``gdp_growth``."""
+    return indicator_id[: -len("_growth")] if indicator_id.endswith("_growth") else indicator_id + "_growth"
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One taxonomy row."""
@@ -99,7 +104,7 @@ class Taxonomy:
         """
         for subj in self.subjects.values():
             for iid in list(subj.ids):
-                twin = iid[: -len("_growth")] if iid.endswith("_growth") else iid + "_growth"
+                twin = twin_id(iid)
                 if twin in self.indicators and twin not in subj.ids:
                     subj.ids.append(twin)
         for subj in sorted(self.subjects.values(), key=lambda s: len(s.text)):

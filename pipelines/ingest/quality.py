@@ -51,36 +51,29 @@ def indicator_figures(text: str) -> int:
     return len(set(_FIGURE.findall(sample)))
 
 
-def not_a_report_reason(text: str, hints: list[str] | None = None, attributed: bool = False) -> str | None:
-    """Why ``text`` is not a government work report, or None when it looks like one (or a fragment of one).
+def report_check(text: str, hints: list[str] | None = None, attributed: bool = False) -> tuple[str | None, str | None]:
+    """(why ``text`` is not a government work report, why it is only a fragment of one); None where not.
 
-    ``attributed``: region, level and year are known from the path or from hints. Such a text is
-    never refused for lacking the report's frame when it states indicator figures the way reports
-    do (an excerpt, a summary, a news rewrite); :func:`fragment_reason` then says why it is flagged.
+    The report's cues and figures are read once for both answers. ``attributed``: region, level
+    and year are known from the path or from hints. Such a text is never refused for lacking the
+    report's frame when it states indicator figures the way reports do (an excerpt, a summary, a
+    news rewrite): it loads, and the second answer says why it is flagged as a fragment.
     """
     n = non_ws_len(text[:20000])
     if n < MIN_REPORT_CHARS:
-        return f"too short to be a government work report ({n} non-space characters)"
-    cues = report_cues(text, hints)
-    if not looks_like_report(cues):
-        if attributed and indicator_figures(text) >= MIN_FIGURES:
-            return None
-        found = "、".join(cues) if cues else "none"
-        return (
-            "no government-work-report cues (政府工作报告 / 各位代表 / 人民代表大会 / 工作回顾 / 请予审议); "
-            f"cues found: {found}"
-        )
-    return None
-
-
-def fragment_reason(text: str, hints: list[str] | None = None) -> str | None:
-    """Why ``text`` looks like a fragment of a report (no speech frame or title), or None."""
+        return f"too short to be a government work report ({n} non-space characters)", None
     cues = report_cues(text, hints)
     if looks_like_report(cues):
-        return None
+        return None, None
     found = "、".join(cues) if cues else "none"
-    return (f"loaded as a fragment: it states {indicator_figures(text)} indicator figures but lacks the "
-            f"report's frame (各位代表 / 我代表 / 工作回顾 / 请予审议 or a 政府工作报告 title); cues found: {found}")
+    figures = indicator_figures(text) if attributed else 0
+    if figures >= MIN_FIGURES:
+        return None, (f"loaded as a fragment: it states {figures} indicator figures but lacks the report's "
+                      f"frame (各位代表 / 我代表 / 工作回顾 / 请予审议 or a 政府工作报告 title); cues found: {found}")
+    return (
+        "no government-work-report cues (政府工作报告 / 各位代表 / 人民代表大会 / 工作回顾 / 请予审议); "
+        f"cues found: {found}"
+    ), None
 
 
 def truncation_reason(text: str) -> str | None:

@@ -20,7 +20,7 @@ from .documents import docx_to_text, pdf_to_text
 from .html import html_to_text, looks_like_html
 from .model import LEVELS, IngestOutcome, QuarantineRecord, ReportDocument
 from .normalise import normalise_text, squeeze_whitespace
-from .quality import fragment_reason, not_a_report_reason, truncation_reason
+from .quality import report_check, truncation_reason
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ONE_LINE = re.compile(r"\s+")
@@ -186,7 +186,7 @@ def _read(
             )
             raise _Rejected(IngestError("attribution_conflict", msg, encoding), first)
     attributed = source != "text" and None not in (level, reg, year)
-    reason = not_a_report_reason(text, hints, attributed=attributed)
+    reason, fragment = report_check(text, hints, attributed=attributed)
     if reason:
         raise _Rejected(IngestError("not_a_report", reason, encoding), first)
     missing = [n for n, v in (("region", reg), ("region_level", level), ("report_year", year)) if v is None]
@@ -203,7 +203,7 @@ def _read(
         warnings.append("traditional_script")
 
     issues: list[QuarantineRecord] = []
-    for code, reason in (("fragment", fragment_reason(text, hints)), ("truncated", truncation_reason(text))):
+    for code, reason in (("fragment", fragment), ("truncated", truncation_reason(text))):
         if reason:  # loaded, with a warning row in ingest_quarantine
             warnings.append(code)
             issues.append(
