@@ -36,7 +36,7 @@ def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from pipelines.runner import run_pipeline
+    from pipelines.defs.runner import run_pipeline
 
     reports = (args.reports or paths.reports_dir()).resolve()
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
@@ -82,7 +82,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from pipelines.evaluate import main as evaluate_main
+    from pipelines.extract.evaluate import main as evaluate_main
 
     return evaluate_main([str(args.gold_dir), "--set", args.set] + (["--details"] if args.details else []))
 
@@ -132,7 +132,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_chart(args: argparse.Namespace) -> int:
-    from pipelines import charts
+    from pipelines.reporting import charts
 
     target = (args.warehouse or paths.published_path()).resolve()
     if not target.exists():
@@ -161,7 +161,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    from pipelines.bench import main as bench_main
+    # The benchmarks live in the checkout's bench/ folder, not in the installed package.
+    if not (paths.PROJECT_ROOT / "bench" / "run.py").is_file():
+        print("govreport bench: error: bench/ not found; run it from a checkout of govreport", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(paths.PROJECT_ROOT))
+    from bench.run import main as bench_main
 
     return bench_main(["--quick"] if args.quick else [])
 

@@ -9,7 +9,7 @@ import csv
 import json
 from pathlib import Path
 
-from pipelines import bench
+from bench import run as bench
 from pipelines.ingest import partition_key_for, read_report
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +80,8 @@ def test_results_go_outside_tracked_files_by_default() -> None:
     """A bench run never modifies tracked files: the default results folder is git-ignored."""
     import subprocess
 
-    from pipelines import bench, paths
+    from bench import run as bench
+    from pipelines import paths
 
     rel = bench.RESULTS_DIR.relative_to(paths.PROJECT_ROOT)
     probe = f"{rel}/results.md"

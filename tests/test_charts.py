@@ -9,9 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines import charts
-from pipelines.charts import ChartResult, NoChartData, cross_region_chart, target_vs_actual_chart
-from pipelines.reporting import fonts
+from pipelines.reporting import charts, fonts
+from pipelines.reporting.charts import ChartResult, NoChartData, cross_region_chart, target_vs_actual_chart
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import jieba
 import pytest
 
-from pipelines import keywords
-from pipelines.keywords import KeywordCount, count_keywords, curated_terms, stopwords, tokenize
+from pipelines.extract import keywords
+from pipelines.extract.keywords import KeywordCount, count_keywords, curated_terms, stopwords, tokenize
 
 NANJING_2024 = Path(__file__).resolve().parents[1] / "data" / "reports" / "city" / "南京市" / "2024.txt"
 

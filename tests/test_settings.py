@@ -8,7 +8,7 @@ from dagster._utils.error import SerializableErrorInfo
 
 from pipelines import paths
 from pipelines.defs.resources import default_settings
-from pipelines.runner import step_error_text
+from pipelines.defs.runner import step_error_text
 
 
 def test_exports_dir_follows_the_environment_for_run(tmp_path, monkeypatch):

@@ -14,11 +14,11 @@ from pathlib import Path
 from pipelines.defs.report_assets import _extract_one
 from pipelines.defs.warehouse_assets import dbt_executable
 from pipelines.extract import extract_facts
-from pipelines.process import extraction_payload, ingest_payload
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
+from pipelines.landing.work import extraction_payload, ingest_payload
+from pipelines.landing.workers import call_with_budget, clear_stale_dbt, init_pool_worker
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import sync_raw_tables
-from pipelines.workers import call_with_budget, clear_stale_dbt, init_pool_worker
 from tests.conftest import SAMPLE_REPORTS
 
 NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
@@ -48,7 +48,7 @@ POOL_THEN_HANG = textwrap.dedent(
     """
     import os, sys, time
     from concurrent.futures import ProcessPoolExecutor
-    from pipelines.workers import init_pool_worker
+    from pipelines.landing.workers import init_pool_worker
     pool = ProcessPoolExecutor(max_workers=2, initializer=init_pool_worker)
     pids = [pool.submit(os.getpid).result() for _ in range(4)]
     pool.submit(time.sleep, 600)
@@ -89,7 +89,7 @@ EXEC_CHILD = textwrap.dedent(
     """
     import os, subprocess, sys, time
     child = subprocess.Popen([sys.executable, "-c",
-        "import os; from pipelines.workers import die_with_parent; die_with_parent(); "
+        "import os; from pipelines.landing.workers import die_with_parent; die_with_parent(); "
         "os.execv('/bin/sleep', ['sleep', '600'])"])
     print(child.pid, flush=True)
     time.sleep(600)
@@ -144,7 +144,7 @@ def test_stale_dbt_of_a_dead_run_is_cleared(tmp_path):
 
 def test_budget_sets_a_pathological_report_aside(tmp_path):
     """Extraction over its budget in a pool worker: a ``timeout`` payload, and the load goes on."""
-    store = StagingStore(tmp_path / "staging")
+    store = LandingStore(tmp_path / "landing")
     reports = tmp_path / "reports"
     nanjing = NANJING.read_text(encoding="utf-8")
     for region, tail in (("甲市", DENSE * 200_000), ("乙市", "")):

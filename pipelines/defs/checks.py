@@ -6,9 +6,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from pipelines import quality
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.warehouse_assets import RAW_KEYS
+from pipelines.warehouse import rules as quality
 from pipelines.warehouse.connection import open_warehouse
 
 _MAX_LISTED = 20

@@ -1,4 +1,4 @@
-"""Partitioned assets: ingest report files and extract their facts into the staging area."""
+"""Partitioned assets: ingest report files and extract their facts into the landing store."""
 
 
 import os
@@ -11,14 +11,14 @@ import dagster as dg
 from pipelines.defs.partitions import report_partitions
 from pipelines.defs.resources import PipelineSettings
 from pipelines.ingest.discover import scan_reports
-from pipelines.process import (
+from pipelines.landing.store import LandingStore
+from pipelines.landing.work import (
     extraction_payload,
     ingest_payload,
     timeout_extraction_payload,
     timeout_ingest_payload,
 )
-from pipelines.staging import StagingStore
-from pipelines.workers import call_with_budget, init_pool_worker
+from pipelines.landing.workers import call_with_budget, init_pool_worker
 
 # Below this many reports a process pool costs more than it saves.
 _MIN_PARTITIONS_FOR_POOL = 8
@@ -30,7 +30,7 @@ def files_by_partition(reports_dir: Path) -> dict[str, Path]:
 
 
 @dg.asset(
-    key=["staging", "report_texts"],
+    key=["landing", "report_texts"],
     partitions_def=report_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name="ingest",
@@ -38,7 +38,7 @@ def files_by_partition(reports_dir: Path) -> dict[str, Path]:
 )
 def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Decode, normalise and attribute each report file; stage its text and metadata or its quarantine reason."""
-    store = StagingStore(settings.staging)
+    store = LandingStore(settings.landing)
     discovery = scan_reports(settings.reports)
     files = discovery.files
     for rel, why in discovery.skipped:
@@ -94,8 +94,8 @@ def _ingest(args: tuple[str, str, str]) -> dict:
 
 
 def _extract_one(args: tuple[str, str, float]) -> tuple[str, tuple[str, dict]]:
-    staging_dir, key, budget = args
-    staged, document_sha = StagingStore(Path(staging_dir)).read_document(key)
+    landing_dir, key, budget = args
+    staged, document_sha = LandingStore(Path(landing_dir)).read_document(key)
     done, payload = call_with_budget(extraction_payload, staged["document"], budget)
     return key, (document_sha, payload if done else timeout_extraction_payload(budget))
 
@@ -113,7 +113,7 @@ def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: Pi
 
 
 @dg.asset(
-    key=["staging", "indicator_facts"],
+    key=["landing", "indicator_facts"],
     deps=[report_texts],
     partitions_def=report_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
@@ -122,9 +122,9 @@ def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: Pi
 )
 def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSettings) -> dg.MaterializeResult:
     """Extract indicator facts (with quote and offsets) and policy keyword counts from each staged report."""
-    store = StagingStore(settings.staging)
+    store = LandingStore(settings.landing)
     keys = [k for k in context.partition_keys if (store.partition_dir(k) / "document.json").exists()]
-    jobs = [(str(settings.staging), k, settings.report_timeout_s) for k in keys]
+    jobs = [(str(settings.landing), k, settings.report_timeout_s) for k in keys]
     per_indicator: Counter[str] = Counter()
     per_kind: Counter[str] = Counter()
     total = 0

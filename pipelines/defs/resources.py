@@ -1,4 +1,4 @@
-"""Resources: where the reports, the staging area, the warehouse and the published copies live."""
+"""Resources: where the reports, the landing store, the warehouse and the published copies live."""
 
 
 from pathlib import Path
@@ -14,7 +14,7 @@ class PipelineSettings(dg.ConfigurableResource):
     """Folders the pipeline reads and writes (defaults from ``GOVREPORT_*`` environment variables)."""
 
     reports_dir: str
-    staging_dir: str
+    landing_dir: str
     published_path: str
     exports_dir: str
     corrections_path: str = str(paths.DEFAULT_CORRECTIONS)
@@ -29,16 +29,16 @@ class PipelineSettings(dg.ConfigurableResource):
         return Path(self.reports_dir)
 
     @property
-    def staging(self) -> Path:
-        """The per-partition staging folder."""
-        return Path(self.staging_dir)
+    def landing(self) -> Path:
+        """The per-partition landing folder."""
+        return Path(self.landing_dir)
 
 
 def default_settings(
     reports_dir: Path | None = None, warehouse: Path | None = None, corrections: Path | None = None, *,
     allow_removal: bool | None = None,
 ) -> PipelineSettings:
-    """Settings for a warehouse file: staging and snapshot sit beside it unless overridden.
+    """Settings for a warehouse file: landing store and snapshot sit beside it unless overridden.
 
     Exports go to ``GOVREPORT_EXPORTS_DIR`` when set, else ``data/exports`` for the default
     warehouse and ``<warehouse folder>/exports`` for any other. ``allow_removal`` defaults to
@@ -48,7 +48,7 @@ def default_settings(
     wh = Path(warehouse).resolve() if warehouse else paths.warehouse_path()
     return PipelineSettings(
         reports_dir=str(Path(reports_dir).resolve() if reports_dir else paths.reports_dir()),
-        staging_dir=str(wh.parent / "staging"),
+        landing_dir=str(wh.parent / "landing"),
         published_path=str(paths.published_path(wh)),
         exports_dir=str(paths.exports_dir(wh)),
         allow_removal=allow_removal_from_env() if allow_removal is None else allow_removal,

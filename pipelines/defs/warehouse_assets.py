@@ -18,7 +18,7 @@ from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings
 from pipelines.ingest.discover import scan_reports
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
 from pipelines.warehouse.connection import dbt_pidfile, open_warehouse, warehouse_lock
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
@@ -45,7 +45,7 @@ def raw_tables(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
 ) -> Iterator[dg.MaterializeResult]:
     """Load new, changed and removed report partitions into the raw DuckDB tables in one transaction."""
-    store = StagingStore(settings.staging)
+    store = LandingStore(settings.landing)
     registered = set(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     warehouse = Path(duckdb.database)
     policy = removal_policy(context, settings)

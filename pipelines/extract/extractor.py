@@ -16,7 +16,7 @@ from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
 from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
 from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure, stated_as_flow
-from pipelines.extract.normalise import Normalised, normalise
+from pipelines.extract.normalised_view import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
 from pipelines.extract.period import (
     KIND_OF_MODE,

@@ -1,6 +1,6 @@
 """Numeric expressions: Arabic and Chinese numerals, scale words, units, ranges and post-qualifiers.
 
-Works on the *normalised* text (ASCII digits, ``%``; see :mod:`pipelines.extract.normalise`).
+Works on the *normalised* text (ASCII digits, ``%``; see :mod:`pipelines.extract.normalised_view`).
 """
 
 from __future__ import annotations

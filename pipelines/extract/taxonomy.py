@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.normalise import normalise
+from pipelines.extract.normalised_view import normalise
 
 TAXONOMY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "dim_indicator.csv"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from .quality import strip_tail_chrome
+from .report_check import strip_tail_chrome
 
 # Elements that never hold report text.
 _DROP_TAGS = (

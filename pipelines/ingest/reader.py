@@ -20,7 +20,7 @@ from .documents import docx_to_text, pdf_to_text
 from .html import html_to_text, looks_like_html
 from .model import LEVELS, IngestOutcome, QuarantineRecord, ReportDocument
 from .normalise import normalise_text, squeeze_whitespace
-from .quality import report_check, truncation_reason
+from .report_check import report_check, truncation_reason
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ONE_LINE = re.compile(r"\s+")

@@ -16,8 +16,8 @@ from typing import TypeVar
 
 import duckdb
 
+from pipelines.landing.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
 from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
-from pipelines.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
 from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
 from pipelines.warehouse.schema import PARTITIONED_TABLES
 
@@ -174,7 +174,7 @@ def _pause_for_fault_tests() -> None:
         time.sleep(float(seconds))
 
 
-def _guard_removals(con, store: StagingStore, policy: RemovalPolicy, to_remove: list[str],
+def _guard_removals(con, store: LandingStore, policy: RemovalPolicy, to_remove: list[str],
                     to_load: list[str]) -> None:
     """Apply the removal guard to a load plan (loaded reports removed, or re-staged as unreadable)."""
     loaded = {k for k, s in con.execute("SELECT partition_key, status FROM raw.load_state").fetchall()
@@ -191,7 +191,7 @@ def _guard_removals(con, store: StagingStore, policy: RemovalPolicy, to_remove: 
 
 def sync_raw_tables(
     con: duckdb.DuckDBPyConnection,
-    store: StagingStore,
+    store: LandingStore,
     registered: set[str] | None = None,
     log=None,
     policy: RemovalPolicy | None = None,

@@ -15,9 +15,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines import cli, process
+from pipelines import cli
+from pipelines.defs.runner import RunOutcome, run_pipeline
 from pipelines.extract.facts import Fact
-from pipelines.runner import RunOutcome, run_pipeline
+from pipelines.landing import work as process
 from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
 

@@ -1,4 +1,4 @@
-"""Scoring rules of pipelines.evaluate, and the extractor's floor on the dev gold."""
+"""Scoring rules of pipelines.extract.evaluate, and the extractor's floor on the dev gold."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.evaluate import EvaluationReport, Record, _compatible, evaluate, format_report, main
+from pipelines.extract.evaluate import EvaluationReport, Record, _compatible, evaluate, format_report, main
 
 
 def _rec(**kw) -> Record:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.extract.normalise import normalise
+from pipelines.extract.normalised_view import normalise
 
 
 def test_full_width_and_spaces() -> None:

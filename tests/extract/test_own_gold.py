@@ -41,7 +41,7 @@ def test_no_whole_region_fact_on_a_trap(trap: dict) -> None:
 
 
 def test_own_full_documents_scored() -> None:
-    from pipelines.evaluate import evaluate
+    from pipelines.extract.evaluate import evaluate
 
     report = evaluate(SHARED / "gold", scope="full")
     own = [d for d in report.by_doc if d in {"province/河北省/2026", "county/呼伦贝尔市海拉尔区/2017"}]

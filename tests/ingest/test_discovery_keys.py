@@ -9,8 +9,8 @@ import pytest
 
 from pipelines.ingest import read_report
 from pipelines.ingest.discover import decode_partition_key, scan_reports
-from pipelines.process import extraction_payload, ingest_payload
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
+from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import sync_raw_tables
 from tests.conftest import SAMPLE_REPORTS
@@ -109,7 +109,7 @@ def test_two_files_of_one_report_the_loser_names_the_winner(tmp_path):
     text = NANJING.read_text(encoding="utf-8")
     _touch(tmp_path / "reports", "city/南京市/2024.txt", text)
     _touch(tmp_path / "reports", "city/南京市/2024.TXT", text[:8000] + "。\n")
-    store = StagingStore(tmp_path / "staging")
+    store = LandingStore(tmp_path / "landing")
     found = scan_reports(tmp_path / "reports")
     for key, path in found.files.items():
         payload = ingest_payload(path, tmp_path / "reports", key)

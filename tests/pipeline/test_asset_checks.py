@@ -1,4 +1,4 @@
-"""Each asset check passes on a healthy warehouse and fails on a broken one (rules in pipelines.quality)."""
+"""Each asset check passes on a healthy warehouse and fails on a broken one (rules in pipelines.warehouse.rules)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 
-from pipelines import quality
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
+from pipelines.warehouse import rules as quality
 from tests.conftest import SAMPLE_REPORTS
 
 

@@ -22,7 +22,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
     from pipelines.defs.automation import REPORT_JOB
 
     reports, warehouse, key = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-    selection = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
+    selection = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
                  dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
                  dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
                  dg.AssetKey(["raw", "corrections"])]

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
 from tests.conftest import SAMPLE_REPORTS
 from tests.pipeline.helpers import fact_rows, facts_for, query
 

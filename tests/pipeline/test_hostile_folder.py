@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import main as cli_main
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
 from tests.conftest import SAMPLE_REPORTS
 from tests.pipeline.helpers import fact_rows, query
 

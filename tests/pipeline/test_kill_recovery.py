@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
 from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
 
 

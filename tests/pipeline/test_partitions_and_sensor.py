@@ -12,12 +12,12 @@ from pipelines.definitions import build_definitions
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, daily_full_refresh, report_folder_sensor
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
 from tests.conftest import SAMPLE_REPORTS
 from tests.pipeline.helpers import query
 
 NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
-LOAD_ONLY = [dg.AssetKey(["staging", "report_texts"]), dg.AssetKey(["staging", "indicator_facts"]),
+LOAD_ONLY = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
              dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
              dg.AssetKey(["raw", "corrections"])]
@@ -136,7 +136,7 @@ def test_adding_one_file_processes_only_that_file(two_report_warehouse):
     result = defs.resolve_job_def(REPORT_JOB).execute_in_process(instance=instance, partition_key="city/丙市/2024")
     assert result.success
     ingest_meta = [m for m in result.get_asset_materialization_events()
-                   if m.asset_key == dg.AssetKey(["staging", "report_texts"])][0].materialization.metadata
+                   if m.asset_key == dg.AssetKey(["landing", "report_texts"])][0].materialization.metadata
     assert ingest_meta["files"].value == 1
     after = _facts_per_report(warehouse)
     assert after["city/丙市/2024"] == before["city/甲市/2024"]

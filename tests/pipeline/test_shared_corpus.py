@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from pipelines.runner import run_pipeline
+from pipelines.defs.runner import run_pipeline
 from tests.pipeline.helpers import facts_for, query
 
 

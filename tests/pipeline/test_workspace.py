@@ -68,10 +68,10 @@ def test_webserver_serves_the_asset_graph(tmp_path: Path):
         server.terminate()
         server.wait(timeout=60)
     assets = {"/".join(a["assetKey"]["path"]): a for a in repo["assetNodes"]}
-    for key in ("staging/report_texts", "staging/indicator_facts", "raw/facts", "fct_target_vs_actual",
+    for key in ("landing/report_texts", "landing/indicator_facts", "raw/facts", "fct_target_vs_actual",
                 "published_warehouse"):
         assert key in assets, key
-    assert assets["staging/report_texts"]["isPartitioned"] is True
+    assert assets["landing/report_texts"]["isPartitioned"] is True
     assert assets["raw/facts"]["hasAssetChecks"] is True
     assert [s["name"] for s in repo["sensors"]] == ["corrections_file_sensor", "report_folder_sensor"]
     assert repo["schedules"] == [{"name": "daily_full_refresh", "cronSchedule": "0 6 * * *",

@@ -12,8 +12,7 @@ from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextPath
 
-from pipelines import charts
-from pipelines.reporting import fonts
+from pipelines.reporting import charts, fonts
 
 pytestmark = pytest.mark.slow  # reads the session-wide dbt build (tests/reporting/conftest.py)
 

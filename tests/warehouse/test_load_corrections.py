@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import fact_id, sync_raw_tables
 from tests.warehouse.test_load_faults import stage
@@ -18,7 +18,7 @@ def _row(line_no: int, fid: str, action: str | None = "reject") -> dict:
 
 
 def test_older_warehouse_is_reloaded_with_the_current_fact_ids(tmp_path: Path):
-    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
     stage(reports, store, ["甲市"])
     with open_warehouse(warehouse) as con:
         sync_raw_tables(con, store)
@@ -34,7 +34,7 @@ def test_older_warehouse_is_reloaded_with_the_current_fact_ids(tmp_path: Path):
 
 
 def test_corrections_are_replaced_in_the_load_transaction(tmp_path: Path):
-    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
     stage(reports, store, ["甲市"])
     with open_warehouse(warehouse) as con:
         summary = sync_raw_tables(con, store, corrections=[_row(1, "a"), _row(2, "b", "set")])

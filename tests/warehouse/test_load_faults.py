@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.process import extraction_payload, ingest_payload
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
+from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
 from tests.conftest import SAMPLE_REPORTS
@@ -23,16 +23,16 @@ LOAD_IN_SUBPROCESS = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from pipelines.staging import StagingStore
+    from pipelines.landing.store import LandingStore
     from pipelines.warehouse.connection import open_warehouse
     from pipelines.warehouse.load import sync_raw_tables
     with open_warehouse(Path(sys.argv[1])) as con:
-        sync_raw_tables(con, StagingStore(Path(sys.argv[2])))
+        sync_raw_tables(con, LandingStore(Path(sys.argv[2])))
     """
 )
 
 
-def stage(reports: Path, store: StagingStore, regions: list[str]) -> None:
+def stage(reports: Path, store: LandingStore, regions: list[str]) -> None:
     """Write one report per region and stage its ingest + extraction like the assets do."""
     for region in regions:
         path = reports / "city" / region / "2024.txt"
@@ -50,7 +50,7 @@ def counts(warehouse: Path) -> dict[str, int]:
 
 
 def test_killed_load_leaves_previous_state_and_next_load_completes(tmp_path: Path):
-    reports, store = tmp_path / "reports", StagingStore(tmp_path / "staging")
+    reports, store = tmp_path / "reports", LandingStore(tmp_path / "landing")
     warehouse = tmp_path / "wh.duckdb"
     stage(reports, store, ["甲市", "乙市"])
     with open_warehouse(warehouse) as con:
@@ -97,7 +97,7 @@ def test_killed_load_leaves_previous_state_and_next_load_completes(tmp_path: Pat
 
 
 def test_same_content_under_two_names_is_loaded_once(tmp_path: Path):
-    reports, store = tmp_path / "reports", StagingStore(tmp_path / "staging")
+    reports, store = tmp_path / "reports", LandingStore(tmp_path / "landing")
     stage(reports, store, ["甲市"])
     copy = reports / "misc" / "nanjing-copy.txt"
     copy.parent.mkdir(parents=True)
@@ -117,7 +117,7 @@ def test_same_content_under_two_names_is_loaded_once(tmp_path: Path):
     assert counts(warehouse)["reports"] == 1
 
 
-def _stage_text(reports: Path, store: StagingStore, rel: str, text: str, region: str) -> str:
+def _stage_text(reports: Path, store: LandingStore, rel: str, text: str, region: str) -> str:
     path = reports / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -130,7 +130,7 @@ def _stage_text(reports: Path, store: StagingStore, rel: str, text: str, region:
 
 
 def test_two_texts_of_one_report_keep_the_longer_and_a_removed_winner_brings_back_the_other(tmp_path: Path):
-    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "staging"), tmp_path / "wh.duckdb"
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
     summary_key = _stage_text(reports, store, "a_summary.txt", NANJING[:5000] + "。\n", "南京市")
     with open_warehouse(warehouse) as con:
         sync_raw_tables(con, store)

@@ -9,10 +9,10 @@ import dagster as dg
 import pytest
 
 from pipelines.cli import main as cli_main
+from pipelines.defs.runner import run_pipeline
 from pipelines.ingest.discover import scan_reports
-from pipelines.process import extraction_payload, ingest_payload
-from pipelines.runner import run_pipeline
-from pipelines.staging import StagingStore
+from pipelines.landing.store import LandingStore
+from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.guard import (
     RemovalPolicy,
@@ -29,9 +29,9 @@ KEYS = {f"city/{r}/2024" for r in REGIONS}
 
 
 @pytest.fixture
-def six_loaded(tmp_path: Path) -> tuple[Path, StagingStore, Path]:
+def six_loaded(tmp_path: Path) -> tuple[Path, LandingStore, Path]:
     """A warehouse with six loaded reports (loaded directly, no Dagster run) and their folder."""
-    reports, store, warehouse = tmp_path / "reports", StagingStore(tmp_path / "wh" / "staging"), tmp_path / "wh" / "govreport.duckdb"
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "wh" / "landing"), tmp_path / "wh" / "govreport.duckdb"
     stage(reports, store, REGIONS)
     with open_warehouse(warehouse) as con:
         sync_raw_tables(con, store)
@@ -120,7 +120,7 @@ def test_cli_run_on_a_new_batch_only_refuses(six_loaded, tmp_path, capsys):
     """A folder holding only a new batch would remove every other report: refused."""
     _, _, warehouse = six_loaded
     batch = tmp_path / "batch"
-    stage(batch, StagingStore(tmp_path / "scratch"), ["庚市"])
+    stage(batch, LandingStore(tmp_path / "scratch"), ["庚市"])
     assert cli_main(["run", "--reports", str(batch), "--warehouse", str(warehouse)]) == 1
     assert "6 of 6 loaded reports" in capsys.readouterr().err
     assert _counts(warehouse)["reports"] == 6
@@ -128,7 +128,7 @@ def test_cli_run_on_a_new_batch_only_refuses(six_loaded, tmp_path, capsys):
 
 def test_sensor_does_not_delete_partitions_of_a_vanished_folder(tmp_path):
     reports = tmp_path / "reports"
-    stage(reports, StagingStore(tmp_path / "scratch"), REGIONS)
+    stage(reports, LandingStore(tmp_path / "scratch"), REGIONS)
     instance = dg.DagsterInstance.ephemeral()
     first = evaluate_sensor(instance, reports, None)
     assert len(first.run_requests) == 6

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pipelines.extract import extract_facts
 from pipelines.extract.facts import EXTRACTOR_VERSION
+from pipelines.extract.keywords import count_keywords
 from pipelines.ingest import read_report
-from pipelines.keywords import count_keywords
 
 
 def ingest_payload(path: Path, root: Path | None, partition_key: str) -> dict:

@@ -55,8 +55,8 @@ QUICK_SIZES = (50,)
 INCREMENTAL_AT = 1000
 PARALLEL_REPORTS = 200
 STEP_GROUPS = {
-    "ingest": "staging__report_texts",
-    "extract": "staging__indicator_facts",
+    "ingest": "landing__report_texts",
+    "extract": "landing__indicator_facts",
     "load": "raw_tables",
     "dbt": "dbt_models",
     "publish": "published_warehouse",
@@ -197,7 +197,7 @@ def measure_throughput(texts: list[CorpusText], rounds: int, corpus_dir: str = "
     from pipelines.extract import extract_facts
 
     try:
-        from pipelines.keywords import count_keywords
+        from pipelines.extract.keywords import count_keywords
     except ImportError:  # the keyword counter is optional for the throughput table
         count_keywords = None
 
@@ -397,7 +397,7 @@ def run_report_job(
     from pipelines.defs.automation import REPORT_JOB, partition_range_tags
     from pipelines.defs.partitions import REPORTS_PARTITION
     from pipelines.defs.report_assets import files_by_partition
-    from pipelines.runner import sync_partitions
+    from pipelines.defs.runner import sync_partitions
 
     reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -433,8 +433,8 @@ def run_report_job(
         steps={k: end - start for k, (start, end) in windows.items()},
         step_peak_rss_mb={k: rss.peak_between(start, end) for k, (start, end) in windows.items()},
         error=error,
-        ingest_files=_metadata_value(result, ["staging", "report_texts"], "files"),
-        extracted_reports=_metadata_value(result, ["staging", "indicator_facts"], "reports"),
+        ingest_files=_metadata_value(result, ["landing", "report_texts"], "files"),
+        extracted_reports=_metadata_value(result, ["landing", "indicator_facts"], "reports"),
         partitions_loaded=_metadata_value(result, ["raw", "reports"], "partitions_loaded"),
         peak_rss_main_mb=rss.peak_main_mb,
         peak_rss_children_mb=rss.peak_children_mb,
@@ -492,7 +492,7 @@ def measure_scaling(sources: list[CorpusText], sizes: tuple[int, ...], workdir: 
 
 
 def _process_file(args: tuple[str, str, str]) -> int:
-    from pipelines.process import extraction_payload, ingest_payload
+    from pipelines.landing.work import extraction_payload, ingest_payload
 
     path, root, key = args
     payload = ingest_payload(Path(path), Path(root), key)
@@ -591,7 +591,7 @@ def measure_parallel(sources: list[CorpusText], count: int, workdir: Path, round
 def profile_ingest(root: Path, top: int = 25) -> str:
     """cProfile of ``ingest_payload`` (decode, normalise, attribute) over every ``*.txt`` under ``root``."""
     from pipelines.ingest import partition_key_for
-    from pipelines.process import ingest_payload
+    from pipelines.landing.work import ingest_payload
 
     files = sorted(Path(root).rglob("*.txt"))
     prof = cProfile.Profile()
@@ -604,7 +604,7 @@ def profile_ingest(root: Path, top: int = 25) -> str:
 
 def profile_extraction(texts: list[CorpusText], top: int = 25) -> str:
     """cProfile of ``extraction_payload`` (facts + keywords) over ``texts``: the top functions by own time."""
-    from pipelines.process import extraction_payload
+    from pipelines.landing.work import extraction_payload
 
     docs = [{"text": t.text, "region": t.region, "region_level": t.region_level, "report_year": t.report_year}
             for t in texts]

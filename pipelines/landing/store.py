@@ -1,4 +1,4 @@
-"""Per-partition staging area between the Python assets and the DuckDB load.
+"""Per-partition landing store between the Python assets and the DuckDB load.
 
 Ingest writes ``document.json`` for a partition, extract writes ``extraction.json`` and then a
 ``ready.json`` marker holding the hash of both. The load asset reads only markers to find
@@ -45,7 +45,7 @@ def _dump(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-class StagingStore:
+class LandingStore:
     """A folder with one sub-folder per partition key (keys may contain '/')."""
 
     def __init__(self, root: Path) -> None:

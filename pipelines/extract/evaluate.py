@@ -22,12 +22,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipelines import paths
 from pipelines.extract import extract_facts
 from pipelines.extract.taxonomy import load_indicators
 from pipelines.extract.units import dimension, to_base
 
 # Whole documents labelled by this project (tests/extract/gold), scored with the shared full documents.
-OWN_GOLD_DIR = Path(__file__).resolve().parents[1] / "tests" / "extract" / "gold"
+OWN_GOLD_DIR = paths.PROJECT_ROOT / "tests" / "extract" / "gold"
 MULTI_YEAR = frozenset({"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"})
 _PERCENT_DIMS = frozenset({"percent", "pp", "permille"})
 
