@@ -46,7 +46,7 @@ def test_corrections_apply_after_rerun_and_reextraction(correction_scenario):
 def test_marts_use_the_corrected_values(correction_scenario):
     db = correction_scenario.published
     panel = dict(((ind, kind, year), (value, fid)) for ind, kind, year, value, fid in query(
-        db, "SELECT indicator_id, kind, period_year, value, fact_id FROM int_indicator_values WHERE region = '南京市'"))
+        db, "SELECT indicator_id, kind, year, value, fact_id FROM fct_panel_values WHERE region = '南京市'"))
     assert panel[("high_tech_enterprises", "actual", 2023)] == (10200.0, correction_scenario.ids["value_set"])
     assert ("listed_companies", "target", 2024) not in panel  # rejected: its only candidate
     assert ("retail_sales_growth", "actual", 2023) not in panel  # now about a part of the region
