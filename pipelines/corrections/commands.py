@@ -39,14 +39,14 @@ def _open(args: argparse.Namespace) -> duckdb.DuckDBPyConnection:
 
 def _fact(con: duckdb.DuckDBPyConnection, fact_id: str) -> FactRef | None:
     found = con.execute(
-        "SELECT fact_id, report_id, quote, char_start, report_year FROM stg_raw__facts WHERE fact_id = ?", [fact_id]
+        "SELECT fact_id, report_id, quote, char_start, report_year FROM fct_extracted_facts WHERE fact_id = ?", [fact_id]
     ).fetchone()
     return FactRef(*found) if found else None
 
 
 def _report(con: duckdb.DuckDBPyConnection, report_id: str) -> tuple[int, str, str] | None:
     return con.execute(
-        "SELECT report_year, content_sha256, report_text FROM stg_raw__reports WHERE report_id = ?", [report_id]
+        "SELECT report_year, content_sha256, report_text FROM dim_report WHERE report_id = ?", [report_id]
     ).fetchone()
 
 
@@ -117,9 +117,9 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     try:
         rows = read_corrections(path)
         with _open(args) as con:
-            facts = con.execute("SELECT fact_id, report_id, quote, indicator_id FROM stg_raw__facts").fetchall()
+            facts = con.execute("SELECT fact_id, report_id, quote, indicator_id FROM fct_extracted_facts").fetchall()
             reports = {rid: (sha, text) for rid, sha, text in con.execute(
-                "SELECT report_id, content_sha256, report_text FROM stg_raw__reports").fetchall()}
+                "SELECT report_id, content_sha256, report_text FROM dim_report").fetchall()}
     except (CorrectionError, CorrectionsFileError) as exc:
         print(f"govreport corrections: error: {exc}", file=sys.stderr)
         return 2

@@ -2,7 +2,7 @@
 
 Reports with their text; every fact in the marts (corrections applied) plus the rejected ones;
 each corrected fact's original values; and, for every region / indicator / kind / year / measure
-cell where whole-region facts disagree, the fact the marts chose (``int_indicator_values``).
+cell where whole-region facts disagree, the fact the marts chose (``fct_value_conflicts``).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def load_review(
             r["report_id"]: ReviewReport(r["report_id"], r["region"], r["region_level"], r["report_year"],
                                          r["title"], r["report_text"])
             for r in _dicts(con, f"SELECT report_id, region, region_level, report_year, title, report_text "
-                                 f"FROM stg_raw__reports AS r WHERE {where} ORDER BY region_level, region, "
+                                 f"FROM dim_report AS r WHERE {where} ORDER BY region_level, region, "
                                  "report_year", params)
         }
         ind_clause = "AND f.indicator_id = ?" if indicator else ""
@@ -88,7 +88,7 @@ def load_review(
             con,
             f"SELECT {rejected_cols}, "
             "f.subject IS NULL AS is_whole_region, c.note AS correction_note "
-            "FROM stg_raw__facts AS f JOIN fct_fact_corrections AS c ON c.fact_id = f.fact_id "
+            "FROM fct_extracted_facts AS f JOIN fct_fact_corrections AS c ON c.fact_id = f.fact_id "
             "AND c.status = 'applied' AND c.action = 'reject' "
             "LEFT JOIN dim_indicator AS d ON d.indicator_id = f.indicator_id "
             f"WHERE {fact_where} {ind_clause}",
@@ -99,7 +99,7 @@ def load_review(
         chosen = {
             (c["region"], c["region_level"], c["indicator_id"], c["measure"], c["kind"], c["period_year"]): c
             for c in _dicts(con, "SELECT region, region_level, indicator_id, measure, kind, period_year, fact_id, "
-                                 "value, value_low, value_high, unit, distinct_value_count FROM int_indicator_values "
+                                 "value, value_low, value_high, unit, distinct_value_count FROM fct_value_conflicts "
                                  "WHERE distinct_value_count > 1", [])
         }
     finally:

@@ -29,7 +29,6 @@ except ImportError:  # pragma: no cover
 _SRC = "__govreport_src"
 _DST = "__govreport_dst"
 _RO = "wh"
-MART_PREFIXES = ("fct_", "dim_")
 
 # Test hook: "<stage>:<marker path>" makes a publish write the marker at that stage and wait while
 # the marker exists (a test deletes it to continue, or kills the process). Stages: "copying"
@@ -137,7 +136,8 @@ def export_marts(
 
     Each file is written to a temp name in ``export_dir`` and ``os.replace``-d into place, so a
     reader sees either the old or the new file. ``tables`` defaults to every table (or view) of the
-    ``main`` schema whose name starts with ``fct_`` or ``dim_``; unknown names raise ``ValueError``.
+    ``main`` schema (in a published snapshot: every mart, dimension and ingest_quarantine); unknown
+    names raise ``ValueError``.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
@@ -156,7 +156,7 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
         available = _relations(con, _RO, ("main",))
         names = sorted({name for (_schema, name) in available})
         if tables is None:
-            selected = [n for n in names if n.startswith(MART_PREFIXES)]
+            selected = names
         else:
             unknown = sorted(set(tables) - set(names))
             if unknown:
@@ -183,7 +183,8 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
 
 
 def publish_with_exports(warehouse: Path, published: Path, export_dir: Path) -> tuple[PublishResult, dict[str, int]]:
-    """Publish the snapshot and the Parquet exports of its marts together, or neither.
+    """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
+    of every table in it together, or neither.
 
     The new snapshot is built in a temp file; the marts are exported from it into a temp folder
     inside ``export_dir``; only when both are complete are the Parquet files moved into place

@@ -49,7 +49,7 @@ class Scenario:
 
 def fact_id_of(db: Path, indicator_id: str, kind: str, quote: str) -> str:
     """The fact_id of the one fact with this indicator, kind and quote."""
-    rows = query(db, "SELECT fact_id FROM stg_raw__facts WHERE indicator_id = ? AND kind = ? AND quote = ?",
+    rows = query(db, "SELECT fact_id FROM fct_extracted_facts WHERE indicator_id = ? AND kind = ? AND quote = ?",
                  [indicator_id, kind, quote])
     assert len(rows) == 1, (indicator_id, kind, quote, rows)
     return rows[0][0]

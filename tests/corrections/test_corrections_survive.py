@@ -46,7 +46,7 @@ def test_corrections_apply_after_rerun_and_reextraction(correction_scenario):
 def test_marts_use_the_corrected_values(correction_scenario):
     db = correction_scenario.published
     panel = dict(((ind, kind, year), (value, fid)) for ind, kind, year, value, fid in query(
-        db, "SELECT indicator_id, kind, period_year, value, fact_id FROM int_indicator_values WHERE region = '南京市'"))
+        db, "SELECT indicator_id, kind, year, value, fact_id FROM fct_panel_values WHERE region = '南京市'"))
     assert panel[("high_tech_enterprises", "actual", 2023)] == (10200.0, correction_scenario.ids["value_set"])
     assert ("listed_companies", "target", 2024) not in panel  # rejected: its only candidate
     assert ("retail_sales_growth", "actual", 2023) not in panel  # now about a part of the region
@@ -78,9 +78,11 @@ def test_orphaned_correction_fails_the_asset_check(correction_scenario):
     first, second, third = correction_scenario.runs
     assert first.failed_checks == [] and second.failed_checks == []
     assert len(third.failed_checks) == 1
-    failed = third.failed_checks[0]
-    assert failed.startswith("corrections_all_applied: ")
-    assert f"line 5: set {correction_scenario.ids['orphaned']}" in failed and "入库科技型中小企业超过2.3万家" in failed
+    assert third.failed_checks[0].startswith("corrections_all_applied")  # a dbt test on fct_fact_corrections
+    # the dbt test keeps the orphaned lines in the building warehouse (schema test_failures)
+    orphans = query(correction_scenario.warehouse,
+                    "SELECT line_no, action, fact_id, quote FROM test_failures.corrections_all_applied")
+    assert orphans == [(5, "set", correction_scenario.ids["orphaned"], "入库科技型中小企业超过2.3万家")]
 
 
 def test_corrections_check_prints_the_orphans(correction_scenario, capsys):

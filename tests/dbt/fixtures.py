@@ -102,6 +102,17 @@ KEYWORDS = [
 ]
 
 
+PART_FACT = ("province/江苏省/2026", "县域经济增长9.1%", 650)
+
+
+def _report_texts() -> dict[str, str]:
+    """Each report's text: filler of its char_count with every fact's quote at its offsets (provenance holds)."""
+    texts = {report_id: ["。"] * char_count for report_id, _r, _l, _y, char_count in REPORTS}
+    for report_id, quote, start in [(f[1], f[13], f[14]) for f in FACTS] + [PART_FACT]:
+        texts[report_id][start:start + len(quote)] = list(quote)
+    return {report_id: "".join(chars) for report_id, chars in texts.items()}
+
+
 def build_raw_warehouse(path: Path) -> None:
     """Create schema ``raw`` with the project DDL in a fresh DuckDB file and fill it with the fixture rows."""
     con = duckdb.connect(str(path))
@@ -111,6 +122,7 @@ def build_raw_warehouse(path: Path) -> None:
             con.execute(ddl)
         con.execute("ALTER TABLE raw.facts ADD COLUMN IF NOT EXISTS is_headline BOOLEAN")
         chars = {}
+        texts = _report_texts()
         for report_id, region, level, year, char_count in REPORTS:
             chars[report_id] = char_count
             con.execute(
@@ -127,7 +139,7 @@ def build_raw_warehouse(path: Path) -> None:
                     f"sha-{report_id}",
                     char_count * 3,
                     char_count,
-                    "政府工作报告",
+                    texts[report_id],
                     LOADED_AT,
                 ],
             )

@@ -1,7 +1,12 @@
-"""Each asset check passes on a healthy warehouse and fails on a broken one (rules in pipelines.warehouse.rules)."""
+"""The data-quality checks: dbt tests (seen by Dagster as asset checks on the dbt models) and the one Python check.
+
+Each check passes on the sample; a real ``dbt build`` on a copy of that warehouse with bad rows planted in the
+raw tables warns on exactly the test that guards against them, and lists the bad rows with a ``problem``.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,11 +15,29 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 
+from pipelines import paths
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.runner import run_pipeline
 from pipelines.warehouse import rules as quality
 from tests.conftest import SAMPLE_REPORTS
+
+dbt_main = pytest.importorskip("dbt.cli.main")
+
+DBT_CHECKS = {
+    # check name -> (asset the check is on, SQL that plants a row it must catch)
+    "headline_facts_present": (
+        "fct_indicator_facts", "DELETE FROM raw.facts WHERE indicator_id = 'gdp_growth' AND kind = 'target'"),
+    "facts_have_provenance": (
+        "fct_indicator_facts", "UPDATE raw.facts SET char_start = char_start + 1 WHERE indicator_id = 'gdp'"),
+    "values_plausible": (
+        "fct_indicator_facts",
+        "UPDATE raw.facts SET value = 460 WHERE indicator_id = 'gdp_growth' AND kind = 'actual'"),
+    "corrections_all_applied": (
+        "fct_fact_corrections",
+        "INSERT INTO raw.corrections (line_no, source_path, fact_id, report_id, quote, action, loaded_at) "
+        "VALUES (1, 'corrections.csv', 'gone', 'city/南京市/2024', '不存在', 'reject', now())"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,73 +47,102 @@ def healthy(tmp_path_factory):
     instance = dg.DagsterInstance.ephemeral()
     outcome = run_pipeline(root / "reports", root / "wh" / "govreport.duckdb", instance=instance)
     assert outcome.success, outcome.error
-    return outcome.warehouse, instance
+    return outcome, instance
 
 
-def broken_copy(warehouse: Path, tmp_path: Path, *statements: str) -> DuckDBResource:
-    copy = tmp_path / "broken.duckdb"
-    shutil.copy(warehouse, copy)
-    con = duckdb.connect(str(copy))
-    for sql in statements:
+def dbt_build(warehouse: Path, target: Path) -> dict[str, str]:
+    """A real ``dbt build`` of the project on ``warehouse``: status of every data test by name."""
+    saved = os.environ.get("GOVREPORT_WAREHOUSE")
+    os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)
+    try:
+        result = dbt_main.dbtRunner().invoke(
+            ["build", "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+             "--target-path", str(target / "target"), "--log-path", str(target / "logs"), "--quiet"]
+        )
+    finally:
+        if saved is None:
+            os.environ.pop("GOVREPORT_WAREHOUSE", None)
+        else:
+            os.environ["GOVREPORT_WAREHOUSE"] = saved
+    assert result.result is not None, result.exception
+    return {r.node.name: str(r.status) for r in result.result if str(r.node.resource_type) == "test"}
+
+
+def test_dbt_checks_are_asset_checks_of_the_definitions():
+    from pipelines.definitions import build_definitions
+
+    keys = build_definitions().resolve_asset_graph().asset_check_keys
+    for name, (asset, _) in DBT_CHECKS.items():
+        assert dg.AssetCheckKey(dg.AssetKey([asset]), name) in keys
+    assert dg.AssetCheckKey(dg.AssetKey(["raw", "reports"]), "row_counts_sane") in keys
+
+
+def test_in_process_run_reports_the_dbt_checks(healthy):
+    outcome, instance = healthy
+    assert outcome.failed_checks == []
+    evaluations = {
+        e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+        for e in instance.all_logs(outcome.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        for e in [e.dagster_event]
+    }
+    assert {name: evaluations.get(name) for name in [*DBT_CHECKS, "row_counts_sane"]} == {
+        name: True for name in [*DBT_CHECKS, "row_counts_sane"]
+    }
+
+
+def test_each_dbt_check_warns_on_its_planted_bad_rows(healthy, tmp_path):
+    outcome, _ = healthy
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(outcome.warehouse, broken)
+    con = duckdb.connect(str(broken))
+    for _, sql in DBT_CHECKS.values():
         con.execute(sql)
     con.close()
-    return DuckDBResource(database=str(copy))
+
+    statuses = dbt_build(broken, tmp_path)
+
+    assert {name: statuses[name] for name in DBT_CHECKS} == {name: "warn" for name in DBT_CHECKS}
+    assert [n for n, s in statuses.items() if s not in ("pass", "success") and n not in DBT_CHECKS] == []
+    # dbt-duckdb keeps its instance open in this process: share it (a read-only open would be refused)
+    con = duckdb.connect(str(broken))
+    try:
+        headline = con.execute("SELECT report_id, problem FROM test_failures.headline_facts_present").fetchall()
+        assert headline == [
+            ("city/南京市/2024", "text has a main-targets paragraph but no gdp_growth target was extracted")]
+        provenance = con.execute("SELECT DISTINCT problem FROM test_failures.facts_have_provenance").fetchall()
+        assert provenance and all(p[0].startswith("the quote is not the report text at ") for p in provenance)
+        plausible = con.execute("SELECT problem FROM test_failures.values_plausible").fetchall()
+        assert plausible and all(
+            p[0] == "value 460.0% is outside the plausible range [-60, 200] of growth_rate" for p in plausible)
+        orphans = con.execute("SELECT line_no, fact_id, status FROM test_failures.corrections_all_applied").fetchall()
+        assert orphans == [(1, "gone", "orphaned")]
+    finally:
+        con.close()
 
 
-def run_check(check, resource: DuckDBResource, instance: dg.DagsterInstance | None = None) -> dg.AssetCheckResult:
-    if check is checks.row_counts_sane:
-        context = dg.build_asset_check_context(instance=instance)
-        return check(context, duckdb=resource)
-    return check(duckdb=resource)
+def test_row_counts_check_passes_on_the_sample_and_fails_without_facts(healthy, tmp_path):
+    outcome, instance = healthy
+    context = dg.build_asset_check_context(instance=instance)
+    assert checks.row_counts_sane(context, duckdb=DuckDBResource(database=str(outcome.warehouse))).passed
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(outcome.warehouse, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("DELETE FROM raw.facts")
+    con.close()
+    result = checks.row_counts_sane(dg.build_asset_check_context(instance=instance),
+                                    duckdb=DuckDBResource(database=str(broken)))
+    assert result.passed is False and "no facts extracted" in result.metadata["details"].value
 
 
-@pytest.mark.parametrize("check", checks.ASSET_CHECKS, ids=lambda c: c.check_key.name)
-def test_check_passes_on_the_sample(healthy, check):
-    warehouse, instance = healthy
-    result = run_check(check, DuckDBResource(database=str(warehouse)), instance)
-    assert result.passed, result.metadata
-
-
-BREAKAGES = {
-    "headline_facts_present": ["DELETE FROM raw.facts WHERE indicator_id = 'gdp_growth' AND kind = 'target'"],
-    "facts_have_provenance": ["UPDATE raw.facts SET char_start = char_start + 1 WHERE indicator_id = 'gdp'"],
-    "values_plausible": ["UPDATE raw.facts SET value = 460 WHERE indicator_id = 'gdp_growth' AND kind = 'actual'"],
-    "row_counts_sane": ["DELETE FROM raw.facts"],
-    "corrections_all_applied": [
-        "INSERT INTO main.fct_fact_corrections (line_no, fact_id, action, status, orphan_reason) "
-        "VALUES (1, 'gone', 'reject', 'orphaned', 'no such fact any more')"
-    ],
-}
-
-
-@pytest.mark.parametrize("check", checks.ASSET_CHECKS, ids=lambda c: c.check_key.name)
-def test_check_fails_on_a_broken_warehouse(healthy, check, tmp_path):
-    warehouse, instance = healthy
-    resource = broken_copy(warehouse, tmp_path, *BREAKAGES[check.check_key.name])
-    result = run_check(check, resource, instance)
-    assert result.passed is False
-    assert result.metadata["problems"].value >= 1
-
-
-def test_row_count_check_notices_lost_files(healthy, tmp_path):
-    warehouse, _ = healthy
+def test_row_count_check_notices_lost_files(healthy):
+    outcome, _ = healthy
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(REPORTS_PARTITION, ["city/南京市/2024", "city/lost/2024"])
-        result = run_check(checks.row_counts_sane, DuckDBResource(database=str(warehouse)), instance)
+        result = checks.row_counts_sane(dg.build_asset_check_context(instance=instance),
+                                        duckdb=DuckDBResource(database=str(outcome.warehouse)))
     assert result.passed is False and "files were lost" in result.metadata["details"].value
 
 
-def test_quality_rules_directly():
-    reports = [{"report_id": "r", "text": "全市地区生产总值增长5.2%。今年主要预期目标是：地区生产总值增长5%左右。"}]
-    assert quality.missing_headline_facts(reports, []) == [
-        "r: text states GDP growth but no gdp_growth actual was extracted",
-        "r: text has a main-targets paragraph but no gdp_growth target was extracted",
-    ]
-    facts = [{"report_id": "r", "indicator_id": "gdp_growth", "kind": k} for k in ("actual", "target")]
-    assert quality.missing_headline_facts(reports, facts) == []
-    share = {"fact_id": "f", "report_id": "r", "indicator_id": "forest_coverage", "measure": "share", "unit": "%",
-             "value": 101.0, "value_low": None, "value_high": None}
-    assert len(quality.implausible_values([share])) == 1
-    assert quality.implausible_values([{**share, "value": 45.0}]) == []
+def test_row_count_rule_directly():
     assert quality.row_count_problems(3, 2, 1, 100) == []
     assert quality.row_count_problems(3, 1, 1, 100) != []

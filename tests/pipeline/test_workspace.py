@@ -72,7 +72,8 @@ def test_webserver_serves_the_asset_graph(tmp_path: Path):
                 "published_warehouse"):
         assert key in assets, key
     assert assets["landing/report_texts"]["isPartitioned"] is True
-    assert assets["raw/facts"]["hasAssetChecks"] is True
+    assert assets["raw/reports"]["hasAssetChecks"] is True  # row_counts_sane
+    assert assets["fct_indicator_facts"]["hasAssetChecks"] is True  # dbt tests, facts_have_provenance among them
     assert [s["name"] for s in repo["sensors"]] == ["corrections_file_sensor", "report_folder_sensor"]
     assert repo["schedules"] == [{"name": "daily_full_refresh", "cronSchedule": "0 6 * * *",
                                   "executionTimezone": "Asia/Shanghai"}]

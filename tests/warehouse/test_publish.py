@@ -24,7 +24,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _build_warehouse(path: Path) -> None:
-    """A small warehouse shaped like the real one: raw schema, marts, a dim, a view, comments."""
+    """A small warehouse shaped like the real one: raw and staging schemas; marts, a dim, a view, ingest_quarantine in main."""
     con = duckdb.connect(str(path))
     con.execute(
         """
@@ -36,7 +36,11 @@ def _build_warehouse(path: Path) -> None:
         CREATE TABLE fct_target_vs_actual (region VARCHAR NOT NULL, indicator_id VARCHAR, year INTEGER,
             target_value DOUBLE, actual_value DOUBLE, met BOOLEAN, amount DECIMAL(18, 3));
         INSERT INTO fct_target_vs_actual VALUES ('南京市', 'gdp_growth', 2023, 5, 4.6, false, 1.5);
-        CREATE VIEW stg_raw__facts AS SELECT report_id, value * 2 AS doubled FROM raw.facts;
+        CREATE SCHEMA staging;
+        CREATE VIEW staging.stg_raw__facts AS SELECT report_id, value * 2 AS doubled FROM raw.facts;
+        CREATE TABLE ingest_quarantine (partition_key VARCHAR, reason VARCHAR);
+        INSERT INTO ingest_quarantine VALUES ('city/某市/2024', 'binary');
+        CREATE VIEW fct_doubled AS SELECT sum(doubled) AS doubled FROM staging.stg_raw__facts;
         CREATE VIEW fct_recent AS SELECT * FROM fct_target_vs_actual WHERE year >= 2023;
         COMMENT ON TABLE fct_target_vs_actual IS '目标与实际：report Y''s target vs report Y+1''s actual';
         COMMENT ON COLUMN fct_target_vs_actual.met IS '是否完成目标';
@@ -94,10 +98,12 @@ def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
     assert result.tables == {
         "dim_indicator": 2,
         "fct_recent": 1,
+        "fct_doubled": 1,
         "fct_target_vs_actual": 1,
-        "stg_raw__facts": 2,
+        "ingest_quarantine": 1,
     }
-    assert sorted(result.materialised_views) == ["fct_recent", "stg_raw__facts"]
+    # only schema main: no raw tables, no staging views
+    assert sorted(result.materialised_views) == ["fct_doubled", "fct_recent"]
     assert result.total_rows == 6
     assert _leftovers(published.parent) == []
 
@@ -108,9 +114,10 @@ def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
         ).fetchall()
         assert tables == [
             ("main", "dim_indicator", None),
+            ("main", "fct_doubled", None),
             ("main", "fct_recent", "recent years"),
             ("main", "fct_target_vs_actual", "目标与实际：report Y's target vs report Y+1's actual"),
-            ("main", "stg_raw__facts", None),
+            ("main", "ingest_quarantine", None),
         ]
         assert con.execute("SELECT count(*) FROM duckdb_views() WHERE NOT internal").fetchone() == (0,)
         column_comments = con.execute(
@@ -133,7 +140,7 @@ def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
         ).fetchone()
         assert row[:4] == ("南京市", 5.0, 4.6, False)
         assert str(row[4]) == "1.500"
-        assert con.execute("SELECT sum(doubled) FROM stg_raw__facts").fetchone() == (19.2,)
+        assert con.execute("SELECT doubled FROM fct_doubled").fetchone() == (19.2,)
     finally:
         con.close()
 
@@ -320,11 +327,15 @@ def test_export_marts_writes_parquet_per_mart(tmp_path: Path) -> None:
 
     counts = export_marts(published, exports)
 
-    assert counts == {"dim_indicator": 2, "fct_recent": 1, "fct_target_vs_actual": 1}
+    # every table of the snapshot, ingest_quarantine included
+    assert counts == {"dim_indicator": 2, "fct_doubled": 1, "fct_recent": 1, "fct_target_vs_actual": 1,
+                      "ingest_quarantine": 1}
     assert sorted(p.name for p in exports.glob("*.parquet")) == [
         "dim_indicator.parquet",
+        "fct_doubled.parquet",
         "fct_recent.parquet",
         "fct_target_vs_actual.parquet",
+        "ingest_quarantine.parquet",
     ]
     assert not list(exports.glob(".*.tmp-*"))
     table = pq.read_table(exports / "fct_target_vs_actual.parquet")
@@ -337,11 +348,8 @@ def test_export_marts_writes_parquet_per_mart(tmp_path: Path) -> None:
 def test_export_marts_explicit_tables_from_the_building_warehouse(tmp_path: Path) -> None:
     warehouse = tmp_path / "wh.duckdb"
     _build_warehouse(warehouse)
-    assert export_marts(warehouse, tmp_path / "x", ["stg_raw__facts"]) == {"stg_raw__facts": 2}
-    assert pq.read_table(tmp_path / "x" / "stg_raw__facts.parquet").column("doubled").to_pylist() == [
-        9.2,
-        10.0,
-    ]
+    assert export_marts(warehouse, tmp_path / "x", ["fct_recent"]) == {"fct_recent": 1}
+    assert pq.read_table(tmp_path / "x" / "fct_recent.parquet").column("region").to_pylist() == ["南京市"]
     with pytest.raises(ValueError, match="no_such"):
         export_marts(warehouse, tmp_path / "x", ["no_such"])
 
@@ -353,8 +361,9 @@ def test_snapshot_and_exports_are_published_together_or_not_at_all(tmp_path: Pat
     warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "wh.published.duckdb", tmp_path / "exports"
     _build_warehouse(warehouse)
     result, counts = publish_module.publish_with_exports(warehouse, published, exports)
-    assert counts == {"dim_indicator": 2, "fct_recent": 1, "fct_target_vs_actual": 1}
-    assert sorted(result.tables) == sorted([*counts, "stg_raw__facts"])
+    assert counts == {"dim_indicator": 2, "fct_doubled": 1, "fct_recent": 1, "fct_target_vs_actual": 1,
+                      "ingest_quarantine": 1}
+    assert sorted(result.tables) == sorted(counts)
     before = {p.name: p.read_bytes() for p in [published, *exports.glob("*.parquet")]}
 
     con = duckdb.connect(str(warehouse))

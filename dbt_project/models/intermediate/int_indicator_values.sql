@@ -52,69 +52,52 @@ valued as (
 
 ranked as (
 
+    -- one named window per cell: the candidates' rank, their number and how many distinct values they carry
     select
         *,
-        row_number() over (
-            partition by region, region_level, indicator_id, measure, kind, period_year
-            order by
-                (v_std is not null or v_low_std is not null or v_high_std is not null) desc,
-                coalesce(is_headline, false) desc,
-                coalesce(abs(report_year - expected_report_year), 0) asc,
-                case when kind = 'plan_target' then report_year else -report_year end asc,
-                qualifier_rank asc,
-                char_start asc,
-                fact_id asc
-        ) as candidate_rank,
-        count(*) over (
-            partition by region, region_level, indicator_id, measure, kind, period_year
-        ) as candidate_count
+        count(*) over cell                          as candidate_count,
+        count(distinct round(v_std, 6)) over cell   as distinct_value_count
     from valued
-
-),
-
-disagreement as (
-
-    select
-        region, region_level, indicator_id, measure, kind, period_year,
-        count(distinct round(v_std, 6)) as distinct_value_count
-    from valued
-    group by all
+    window cell as (partition by region, region_level, indicator_id, measure, kind, period_year)
+    qualify row_number() over (
+        cell
+        order by
+            (v_std is not null or v_low_std is not null or v_high_std is not null) desc,
+            coalesce(is_headline, false) desc,
+            coalesce(abs(report_year - expected_report_year), 0) asc,
+            case when kind = 'plan_target' then report_year else -report_year end asc,
+            qualifier_rank asc,
+            char_start asc,
+            fact_id asc
+    ) = 1
 
 ),
 
 final as (
 
     select
-        r.region,
-        r.region_level,
-        r.indicator_id,
-        r.measure,
-        r.kind,
-        r.period_year,
-        r.v_std                                                          as value,
-        r.v_low_std                                                      as value_low,
-        r.v_high_std                                                     as value_high,
-        coalesce(r.v_std, (r.v_low_std + r.v_high_std) / 2, r.v_low_std, r.v_high_std) as value_mid,
-        r.std_unit                                                       as unit,
-        r.qualifier,
-        coalesce(r.is_headline, false)                                   as is_headline,
-        {{ is_multi_year_measure('r.measure') }} as is_multi_year,
-        r.report_id,
-        r.report_year,
-        r.fact_id,
-        r.quote,
-        r.char_start,
-        r.candidate_count,
-        d.distinct_value_count
-    from ranked as r
-    left join disagreement as d
-        on  d.region = r.region
-        and d.region_level = r.region_level
-        and d.indicator_id = r.indicator_id
-        and d.measure = r.measure
-        and d.kind = r.kind
-        and d.period_year = r.period_year
-    where r.candidate_rank = 1
+        region,
+        region_level,
+        indicator_id,
+        measure,
+        kind,
+        period_year,
+        v_std                                                            as value,
+        v_low_std                                                        as value_low,
+        v_high_std                                                       as value_high,
+        coalesce(v_std, (v_low_std + v_high_std) / 2, v_low_std, v_high_std) as value_mid,
+        std_unit                                                         as unit,
+        qualifier,
+        coalesce(is_headline, false)                                     as is_headline,
+        {{ is_multi_year_measure('measure') }} as is_multi_year,
+        report_id,
+        report_year,
+        fact_id,
+        quote,
+        char_start,
+        candidate_count,
+        distinct_value_count
+    from ranked
 
 )
 

@@ -61,22 +61,13 @@ candidates as (
 
 ),
 
-ranked as (
+best as (
 
     select
         *,
-        row_number() over (
-            partition by region
-            order by match_quality, status_rank, level_rank, admin_code
-        ) as match_rank,
         count(*) over (partition by region, match_quality, status_rank, level_rank) as code_candidates
     from candidates
-
-),
-
-best as (
-
-    select * from ranked where match_rank = 1
+    qualify row_number() over (partition by region order by match_quality, status_rank, level_rank, admin_code) = 1
 
 ),
 

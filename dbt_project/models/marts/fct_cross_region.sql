@@ -40,27 +40,24 @@ ranked as (
         v.report_id,
         coalesce(d.direction, 'higher')             as direction,
         case when v.value_mid is not null then
-            dense_rank() over (
-                partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit,
-                             v.value_mid is null
-                order by v.value_mid desc
-            )
+            dense_rank() over (valued_in_level order by v.value_mid desc)
         end                                         as rank_in_level,
         case when v.value_mid is not null then
             dense_rank() over (
-                partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit,
-                             v.value_mid is null
-                order by case when d.direction = 'lower' then v.value_mid else -v.value_mid end asc
+                valued_in_level order by case when d.direction = 'lower' then v.value_mid else -v.value_mid end asc
             )
         end                                         as rank_best_in_level,
-        count(v.value_mid) over (
-            partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit
-        )                                           as regions_in_level
+        count(v.value_mid) over level_and_unit      as regions_in_level
     from indicator_values as v
     left join indicators as i
         on i.indicator_id = v.indicator_id
     left join directions as d
         on d.indicator_id = v.indicator_id
+    window
+        level_and_unit as (partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit),
+        valued_in_level as (
+            partition by v.indicator_id, v.measure, v.kind, v.period_year, v.region_level, v.unit, v.value_mid is null
+        )
 
 ),
 

@@ -16,6 +16,8 @@ indicators as (
 
 pivoted as (
 
+    -- one row per cell, the three kinds side by side (FILTER: each aggregate sees only its kind's row)
+
     select
         region,
         region_level,
@@ -24,26 +26,26 @@ pivoted as (
         period_year                                                     as year,
         bool_or(is_multi_year)                                          as is_multi_year,
 
-        max(case when kind = 'actual' then value_mid end)               as actual_value,
-        max(case when kind = 'actual' then qualifier end)               as actual_qualifier,
-        max(case when kind = 'actual' then report_id end)               as actual_report_id,
-        max(case when kind = 'actual' then candidate_count end)         as actual_candidates,
-        max(case when kind = 'actual' then unit end)                    as actual_unit,
+        max(value_mid) filter (where kind = 'actual')                   as actual_value,
+        max(qualifier) filter (where kind = 'actual')                   as actual_qualifier,
+        max(report_id) filter (where kind = 'actual')                   as actual_report_id,
+        max(candidate_count) filter (where kind = 'actual')             as actual_candidates,
+        max(unit) filter (where kind = 'actual')                        as actual_unit,
 
-        max(case when kind = 'target' then value end)                   as target_value,
-        max(case when kind = 'target' then value_low end)               as target_value_low,
-        max(case when kind = 'target' then value_high end)              as target_value_high,
-        max(case when kind = 'target' then qualifier end)               as target_qualifier,
-        max(case when kind = 'target' then report_id end)               as target_report_id,
-        max(case when kind = 'target' then candidate_count end)         as target_candidates,
-        max(case when kind = 'target' then unit end)                    as target_unit,
+        max(value) filter (where kind = 'target')                       as target_value,
+        max(value_low) filter (where kind = 'target')                   as target_value_low,
+        max(value_high) filter (where kind = 'target')                  as target_value_high,
+        max(qualifier) filter (where kind = 'target')                   as target_qualifier,
+        max(report_id) filter (where kind = 'target')                   as target_report_id,
+        max(candidate_count) filter (where kind = 'target')             as target_candidates,
+        max(unit) filter (where kind = 'target')                        as target_unit,
 
-        max(case when kind = 'plan_target' then value end)              as plan_target_value,
-        max(case when kind = 'plan_target' then value_low end)          as plan_target_value_low,
-        max(case when kind = 'plan_target' then value_high end)         as plan_target_value_high,
-        max(case when kind = 'plan_target' then qualifier end)          as plan_target_qualifier,
-        max(case when kind = 'plan_target' then report_id end)          as plan_target_report_id,
-        max(case when kind = 'plan_target' then unit end)               as plan_target_unit
+        max(value) filter (where kind = 'plan_target')                  as plan_target_value,
+        max(value_low) filter (where kind = 'plan_target')              as plan_target_value_low,
+        max(value_high) filter (where kind = 'plan_target')             as plan_target_value_high,
+        max(qualifier) filter (where kind = 'plan_target')              as plan_target_qualifier,
+        max(report_id) filter (where kind = 'plan_target')              as plan_target_report_id,
+        max(unit) filter (where kind = 'plan_target')                   as plan_target_unit
     from indicator_values
     group by all
 

@@ -1,0 +1,18 @@
+{#
+  Every fact exactly as the extractor found it, before the analysts' corrections (a rejected fact is here and
+  not in fct_indicator_facts; a corrected one has its extracted values here). The review page and the
+  corrections commands compare against it. Grain: fact_id.
+#}
+with facts as (
+
+    select * from {{ ref('stg_raw__facts') }}
+
+),
+
+final as (
+
+    select * from facts
+
+)
+
+select * from final

@@ -1,0 +1,19 @@
+{#
+  The cells where whole-region facts disagree: one row per region / region_level / indicator_id / measure /
+  kind / period_year with more than one distinct standardised value among its candidate facts, with the value
+  the marts chose (int_indicator_values, the de-duplication rule in models/_docs.md). Grain: that cell.
+#}
+with indicator_values as (
+
+    select * from {{ ref('int_indicator_values') }}
+
+),
+
+final as (
+
+    select * from indicator_values
+    where distinct_value_count > 1
+
+)
+
+select * from final
