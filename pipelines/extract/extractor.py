@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from pipelines.domain.plans import plan_end_year
+from pipelines.domain.years import read_report_year
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
 from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
@@ -33,9 +35,7 @@ from pipelines.extract.sections import (
     ACTUAL_SENTENCE,
     REVIEW5_START_OF_SENTENCE,
     Paragraph,
-    infer_report_year,
     is_forward_plan,
-    plan_end_year,
     split_paragraphs,
 )
 from pipelines.extract.spans import ByStart, Coverage
@@ -838,7 +838,8 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         return []
     norm = normalise(text)
     nt = norm.text
-    session_year = report_year if report_year is not None else infer_report_year(nt)
+    reading = read_report_year(nt) if report_year is None else None
+    session_year = reading.year if reading is not None else report_year
     # periods are counted from the year the report looks forward to (a December report: the next one)
     ry = session_year + 1 if december_session(nt, session_year) else session_year
     tax = get_taxonomy()
