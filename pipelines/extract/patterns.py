@@ -11,6 +11,8 @@ import re
 SENTENCE_SPLIT = re.compile(r"[。；;！!？?\n]")
 CLAUSE_SPLIT = re.compile(r"[，,、]|:(?!\d)|：")
 SEGMENT_SPLIT = re.compile(r"[，,]|:(?!\d)")
+# a short parenthetical aside: 比上年(下同)增长, 生产总值(预计,下同)
+PARENTHETICAL = re.compile(r"[（(][^（()）]{0,12}[)）]")
 
 # a clause without its own subject continues the previous subject when it starts like this
 CONTINUATION = re.compile(
@@ -79,12 +81,6 @@ COMPARED_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|超过|超�
 # a span other than the five-year plan period (十年增加近70万亿元、年均增长6.2%)
 OTHER_SPAN = re.compile(r"(?:十|二十|三十|四十)(?:多)?年(?:来|间|中)?")
 DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)|连年|多年来|历年")
-# economy-wide subjects may be preceded by a jurisdiction or a verb, not by a sector or sub-region
-ECONOMY_WIDE = frozenset({"生产总值", "地区生产总值", "国内生产总值", "经济总量", "GDP"})
-SUBREGION_BEFORE = re.compile(
-    r"(?:海洋|县域|园区|新区|城区|片区|景区|都市圈|城市圈|城市群|经济带|经济圈|经济区|地州|示范区|开发区|试验区|合作区|"
-    r"自贸区|功能区|民营|数字|文旅|旅游|农业|林业|工业|服务业|制造业|[各外])$"
-)
 # a milestone passed on the way to the exact level: 突破3万亿元、达3.6万亿元
 FLAT_WORDS = re.compile(r"(?:基本|总体)?持平")
 REVIEW5_SENT = re.compile(r"这五年|五年来|过去五年|期间|时期")
