@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from pipelines.domain.numerals import parse_chinese_numeral
 
-SCALES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
-
 
 def parse_number(s: str) -> float | None:
     """Parse an Arabic (``1,234.5``) or Chinese numeral string; ``None`` if it is neither."""

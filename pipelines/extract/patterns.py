@@ -72,7 +72,6 @@ MONTH_AFTER = re.compile(r"^(?:月|方面|领域|百分点|小时|工作日|季�
 AGE_BAND = re.compile(r"^(?:以下|以上|及以上|至\d+岁)(?![，,、；。]|$)")
 YEAR_PREFIX = re.compile(r"^(?:(?:据介绍|报告(?:提出|指出|显示)|其中|同时)[,，:：]?)?((?:19|20)\d\d)年")
 UNTIL_YEAR = re.compile(r"到((?:19|20)\d\d)年|((?:19|20)\d\d)年(?:前|末|底)?(?:要|将|力争|达到)")
-PER_MONTH_BEFORE = re.compile(r"每月$")
 
 # a subject that is not the fact's subject: a denominator (占GDP, 与GDP的比率, 万元生产总值用水量),
 # the object of a comparison (快于经济增速1个百分点) or a duration (连续四年达到10%)
@@ -83,7 +82,6 @@ OTHER_SPAN = re.compile(r"(?:十|二十|三十|四十)(?:多)?年(?:来|间|中)
 DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)|连年|多年来|历年")
 # a milestone passed on the way to the exact level: 突破3万亿元、达3.6万亿元
 FLAT_WORDS = re.compile(r"(?:基本|总体)?持平")
-REVIEW5_SENT = re.compile(r"这五年|五年来|过去五年|期间|时期")
 PAST_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]?五”?(?:期间|时期)")
 SHARED_LIST_START = re.compile(r"(?:分别|均)")
 PAST_YEAR_START = re.compile(r"(?:——)?(?:过去一年|过去的一年|一年来|去年)")

@@ -15,7 +15,7 @@ from pipelines.ingest import (
     partition_key_for,
     read_report,
 )
-from pipelines.ingest.discover import sanitise_partition_key
+from pipelines.ingest.discover import encode_key_part_path
 
 NEWS = (
     "本报讯（记者 王明）昨日，市区多条道路迎来降雨，气象部门提醒市民出行注意安全。据了解，本次降雨"
@@ -143,7 +143,7 @@ def test_discover_and_partition_keys(tmp_path):
 
 
 def test_sanitise_partition_key():
-    assert sanitise_partition_key("a*b?c\nd...e") == "a%2Ab%3Fc%0Ad%2E%2E%2Ee"
+    assert encode_key_part_path("a*b?c\nd...e") == "a%2Ab%3Fc%0Ad%2E%2E%2Ee"
 
 
 def test_missing_file_does_not_raise(tmp_path):
