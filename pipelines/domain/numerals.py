@@ -66,9 +66,9 @@ def parse_chinese_numeral(s: str) -> float | None:
 
 
 def parse_year(s: str) -> int | None:
-    """A year written in ASCII digits (``2024``) or digit by digit in Chinese (``二〇二四``, ``二○二四``)."""
+    """A year written in ASCII digits (``2024``) or digit by digit in Chinese (``二〇二四``, ``二○二四``), else None."""
     if s.isascii() and s.isdigit():
         return int(s)
-    if not s or any(c not in _YEAR_DIGITS for c in s):
+    if not s or any(c not in _YEAR_DIGITS for c in s) or _YEAR_DIGITS[s[0]] == 0:
         return None
     return int("".join(str(_YEAR_DIGITS[c]) for c in s))

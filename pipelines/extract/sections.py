@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.domain.numerals import parse_chinese_numeral
+from pipelines.domain.numerals import parse_year
 from pipelines.domain.plans import plan_end_year
 
 _TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
@@ -33,8 +33,9 @@ _SALUTATION = re.compile(r"^各位代表[！!：:，,]\s*")
 # a sentence that turns back to the last year inside a five-year review paragraph
 ACTUAL_SENTENCE = re.compile(r"(?:——)?(?:刚刚过去的|过去一年|过去的一年|一年来|去年)")
 # a sentence that opens a five-year review inside a paragraph (…收官之年。五年来，我们…)
-REVIEW5_SENTENCE = re.compile(r"(?:^|[。！!；;])(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
-REVIEW5_START_OF_SENTENCE = re.compile(r"(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
+_FIVE_YEARS_OPENING = r"(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]"
+REVIEW5_SENTENCE = re.compile(r"(?:^|[。！!；;])" + _FIVE_YEARS_OPENING)
+REVIEW5_START_OF_SENTENCE = re.compile(_FIVE_YEARS_OPENING)
 _PLAN_TEXT = re.compile(r"纲要草案|规划纲要|今后五年|未来五年|规划建议")
 _TODAY = re.compile(r"今年|明年")
 _LATER_TOP = re.compile(r"^(?:[二三四五六七八九十]+、|第[二三四五六七八九十]+部分)")
@@ -72,9 +73,9 @@ class Paragraph:
 def _years(text: str) -> list[int]:
     out = [int(y) for y in _YEAR.findall(text)]
     for y in _CN_YEAR.findall(text):
-        v = parse_chinese_numeral(y)
+        v = parse_year(y)
         if v:
-            out.append(int(v))
+            out.append(v)
     return out
 
 

@@ -31,7 +31,7 @@ def test_npc_session_years() -> None:
 
 @pytest.mark.parametrize(
     ("text", "year"),
-    [("2024", 2024), ("二〇二四", 2024), ("二○二四", 2024), ("二O二四", 2024), ("二Ｏ二四", 2024), ("二〇二X", None), ("", None)],
+    [("2024", 2024), ("二〇二四", 2024), ("二○二四", 2024), ("二O二四", 2024), ("二Ｏ二四", 2024), ("二〇二X", None), ("〇一二三", None), ("", None)],
 )
 def test_parse_year(text: str, year: int | None) -> None:
     assert numerals.parse_year(text) == year
