@@ -7,7 +7,6 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-TAXONOMY_CSV = DBT_PROJECT_DIR / "seeds" / "dim_indicator.csv"
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "data" / "reports"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "data" / "warehouse" / "govreport.duckdb"
 SHARED_DIR = PROJECT_ROOT.parent / "shared"

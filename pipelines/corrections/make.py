@@ -8,13 +8,11 @@ qualifier from the fact contract, numbers that parse), the fact exists in the wa
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 
-from pipelines import paths
 from pipelines.corrections.csvfile import FIELDS, NULL_TOKEN
-from pipelines.extract.facts import KINDS, MEASURES, QUALIFIERS
+from pipelines.domain.seeds import KINDS, MEASURES, QUALIFIERS, read_seed
 from pipelines.warehouse.load import fact_id as make_fact_id
 
 _NOT_NULL = {"indicator_id", "kind", "measure", "qualifier"}
@@ -38,8 +36,7 @@ class FactRef:
 
 def indicator_ids() -> dict[str, tuple[str, str]]:
     """indicator_id -> (measure, default_unit) from the taxonomy seed."""
-    with open(paths.TAXONOMY_CSV, encoding="utf-8", newline="") as handle:
-        return {r["indicator_id"]: (r["measure"], r["default_unit"]) for r in csv.DictReader(handle)}
+    return {r["indicator_id"]: (r["measure"], r["default_unit"]) for r in read_seed("dim_indicator")}
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.partitions import REPORTS_PARTITION, report_partitions
-from pipelines.defs.report_assets import indicator_facts, report_texts
 from pipelines.defs.resources import PipelineSettings
 from pipelines.defs.warehouse_assets import dbt_models, published_warehouse, raw_tables
 from pipelines.ingest.discover import Discovery, scan_reports
@@ -28,8 +27,6 @@ refresh_warehouse_job = dg.define_asset_job(
     selection=dg.AssetSelection.assets(raw_tables, dbt_models, published_warehouse),
     description="Load what is staged (dropping removed reports), rebuild the marts and publish. No extraction.",
 )
-
-PARTITIONED_ASSETS = (report_texts, indicator_facts)
 
 
 def partition_range_tags(keys: list[str]) -> dict[str, str]:

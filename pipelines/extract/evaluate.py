@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import paths
+from pipelines.domain.seeds import MULTI_YEAR_MEASURES
 from pipelines.extract import extract_facts
 from pipelines.extract.taxonomy import load_indicators
 from pipelines.extract.units import dimension, to_base
 
 # Whole documents labelled by this project (tests/extract/gold), scored with the shared full documents.
 OWN_GOLD_DIR = paths.PROJECT_ROOT / "tests" / "extract" / "gold"
-MULTI_YEAR = frozenset({"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"})
 _PERCENT_DIMS = frozenset({"percent", "pp", "permille"})
 
 
@@ -124,7 +124,7 @@ def _values_match(p: Record, g: Record) -> bool:
 def _compatible(p: Record, g: Record) -> bool:
     if (p.doc_id, p.indicator_id, p.kind, p.period_year) != (g.doc_id, g.indicator_id, g.kind, g.period_year):
         return False
-    if g.kind == "actual" and ((p.measure in MULTI_YEAR) != (g.measure in MULTI_YEAR)):
+    if g.kind == "actual" and ((p.measure in MULTI_YEAR_MEASURES) != (g.measure in MULTI_YEAR_MEASURES)):
         return False
     return _values_match(p, g)
 

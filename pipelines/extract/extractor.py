@@ -12,9 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from pipelines.domain.plans import plan_end_year
+from pipelines.domain.years import read_report_year
 from pipelines.extract import patterns as P
 from pipelines.extract.facts import Fact
-from pipelines.extract.lists import Item, expand_compound, mask_parentheses, subject_items, value_runs
+from pipelines.extract.lists import (
+    Item,
+    complete_head,
+    expand_compound,
+    mask_parentheses,
+    subject_items,
+    value_runs,
+)
 from pipelines.extract.measure import MeasureWords, one_year_measure, span_measure, stated_as_flow
 from pipelines.extract.normalised_view import Normalised, normalise
 from pipelines.extract.numbers import Quantity, find_quantities
@@ -28,14 +37,12 @@ from pipelines.extract.period import (
     looks_back,
     target_cue,
 )
-from pipelines.extract.scope import COMPONENT_SUBJECTS, INDICATOR_PARTS, part_subject
+from pipelines.extract.scope import COMPONENT_SUBJECTS, INDICATOR_PARTS, economy_part, part_subject
 from pipelines.extract.sections import (
     ACTUAL_SENTENCE,
     REVIEW5_START_OF_SENTENCE,
     Paragraph,
-    infer_report_year,
     is_forward_plan,
-    plan_end_year,
     split_paragraphs,
 )
 from pipelines.extract.spans import ByStart, Coverage
@@ -158,9 +165,8 @@ def _subject(text: str, m: Mention, sent_start: int, region: str | None, indicat
     if own_parts:
         return own_parts[0]  # 其中中央财政赤字8500亿元
     subject = part_subject(text, sent_start, m.start, region)
-    if subject is None and m.subject.text in P.ECONOMY_WIDE:
-        sm = P.SUBREGION_BEFORE.search(text[max(sent_start, m.start - 5) : m.start])
-        subject = sm.group() if sm else None
+    if subject is None:
+        subject = economy_part(text, sent_start, m.start, m.subject.text)
     if subject and m.subject.text.startswith("经济") and subject.endswith("县域"):
         subject += "经济"  # 县域经济总量: the part is 县域经济
     return subject
@@ -411,7 +417,6 @@ def _emit(ctx: _Context, m: Mention, q: Quantity, zone: str, clause_before: str,
 def _expand_subjects(ctx: _Context, seg_start: int, mentions: list[Mention], upto: int) -> list[Mention]:
     """Subjects of a ``分别`` list, restoring elided heads (城镇和农村居民人均可支配收入)."""
     text = ctx.norm.text
-    tax = ctx.tax
     if not mentions:
         return []
     first = mentions[0].start
@@ -420,13 +425,9 @@ def _expand_subjects(ctx: _Context, seg_start: int, mentions: list[Mention], upt
     out = list(mentions)
     pm = part_re.search(text, max(seg_start, first - 6), first)
     if pm and pm.end() == first:
-        head = pm.group(1)
-        tail_src = mentions[0].subject.text
-        for k in range(1, len(tail_src)):
-            cand = head + tail_src[k:]
-            if cand in tax.subjects and cand != tail_src:
-                out.insert(0, Mention(pm.start(1), pm.end(1), tax.subjects[cand]))
-                break
+        subject = complete_head(pm.group(1), mentions[0].subject.text, ctx.tax)
+        if subject is not None:
+            out.insert(0, Mention(pm.start(1), pm.end(1), subject))
     return [m for m in out if m.end <= upto]
 
 
@@ -521,7 +522,6 @@ def _continues(lead: str) -> bool:
     while rest and (more := P.CONTINUATION.match(rest)) and more.end():
         rest = rest[more.end() :]  # 预计同比增长: cue after cue
     return len(_CJK_RUN.findall(rest)) <= 2
-_PARENTHETICAL = re.compile(r"[（(][^（()）]{0,8}[)）]")  # 比上年(下同)增长
 
 
 def _list_targets(ctx: _Context, items: list[Item], n: int, family: str) -> list[tuple[Mention | None, Indicator | None]]:
@@ -632,7 +632,7 @@ def _align_lists(ctx: _Context, indexes: tuple[ByStart, ByStart], qs: list[Quant
                 targets = _list_targets(ctx, items, len(run), family)
                 if targets:
                     break
-        if not targets and not own and seg_start > s0 and _continues(_PARENTHETICAL.sub("", lead)):
+        if not targets and not own and seg_start > s0 and _continues(P.PARENTHETICAL.sub("", lead)):
             # the list may be the whole previous clause: A、B和C跃上新台阶，分别为…
             prev_start = _segment_start(masked, s0, seg_start - 1)
             prev_own = [m for m in by_start.between(prev_start, seg_start - 1) if m.end <= seg_start - 1]
@@ -640,7 +640,7 @@ def _align_lists(ctx: _Context, indexes: tuple[ByStart, ByStart], qs: list[Quant
             if prev_own and not quantity_index.any_between(prev_start, prev_own[-1].end):
                 items = subject_items(text, prev_start, prev_own[-1].end, prev_own, ctx.tax)
                 targets = _list_targets(ctx, items, len(run), family) if len(items) >= 2 else []
-        if not targets and not own and _continues(_PARENTHETICAL.sub("", lead)):
+        if not targets and not own and _continues(P.PARENTHETICAL.sub("", lead)):
             # 分别增长…，年均分别增长…: the same subjects again (not 省外游客、入境游客分别增长…)
             for prev in reversed(earlier_targets[-3:]):
                 if len(prev) == len(run):
@@ -749,7 +749,7 @@ def _sentence_facts(ctx: _Context, mentions: list[Mention], out: list[Fact]) -> 
             pre_subject = False
             if subj is None:
                 lead = text[c0 : q.start]
-                if carry is not None and _continues(_PARENTHETICAL.sub("", lead)) and not any(
+                if carry is not None and _continues(P.PARENTHETICAL.sub("", lead)) and not any(
                         m.start < q.start for m in c_mentions):
                     subj = carry
                 else:
@@ -838,7 +838,8 @@ def extract_facts(text: str, *, region: str | None = None, region_level: str | N
         return []
     norm = normalise(text)
     nt = norm.text
-    session_year = report_year if report_year is not None else infer_report_year(nt)
+    reading = read_report_year(nt) if report_year is None else None
+    session_year = reading.year if reading is not None else report_year
     # periods are counted from the year the report looks forward to (a December report: the next one)
     ry = session_year + 1 if december_session(nt, session_year) else session_year
     tax = get_taxonomy()

@@ -10,21 +10,6 @@ from dataclasses import asdict, dataclass, field
 
 EXTRACTOR_VERSION = "0.1.0"
 
-KINDS = ("actual", "target", "plan_target")
-MEASURES = (
-    "level",
-    "growth_rate",
-    "share",
-    "count",
-    "ratio",
-    "change_pp",
-    "increment",
-    "avg_growth_rate",
-    "cumulative_growth_rate",
-    "cumulative_level",
-)
-QUALIFIERS = ("exact", "about", "at_least", "at_most", "over", "strive", "range", "expected")
-
 
 @dataclass(frozen=True)
 class Fact:

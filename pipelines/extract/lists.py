@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.extract import patterns as P
 from pipelines.extract.numbers import Quantity
 from pipelines.extract.scope import is_filler
-from pipelines.extract.taxonomy import Mention, Taxonomy
+from pipelines.extract.taxonomy import Mention, Subject, Taxonomy
 
 _JOIN = re.compile(r"^(?:左右|以上|以内|以下|多)?(?:[、和及与]|以及)$")
 _ITEM_SPLIT = re.compile(r"以及|[、和及与]")
@@ -31,7 +32,6 @@ _LEAD = re.compile(
     r"^(?:其中|全年|全市|全省|全区|全县|我市|我省|我区|本市|同时|实现|完成|预计|年末|年底|(?:19|20)\d\d年(?:末|底)?|"
     r"去年|今年|金融机构)+"
 )
-_PAREN = re.compile(r"[（(][^（()）]{0,12}[)）]")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _same_kind(a: Quantity, b: Quantity) -> bool:
 
 def mask_parentheses(text: str) -> str:
     """``text`` with short parentheticals blanked (生产总值(预计,下同)、…), offsets kept."""
-    return _PAREN.sub(lambda m: " " * len(m.group()), text)
+    return P.PARENTHETICAL.sub(lambda m: " " * len(m.group()), text)
 
 
 def subject_items(text: str, start: int, end: int, mentions: list[Mention], tax: Taxonomy) -> list[Item]:
@@ -118,15 +118,25 @@ def _complete_elided(text: str, items: list[Item], tax: Taxonomy) -> list[Item]:
         if item.mention is not None or nxt.mention is None:
             continue
         head = text[item.start : item.end].strip()
-        tail = nxt.mention.subject.text
         if not head or len(head) > 6:
             continue
-        for j in range(0, len(tail)):
-            cand = head + tail[j:]
-            if cand in tax.subjects and cand != tail:
-                out[k] = Item(item.start, item.end, Mention(item.start, item.end, tax.subjects[cand]))
-                break
+        subject = complete_head(head, nxt.mention.subject.text, tax)
+        if subject is not None:
+            out[k] = Item(item.start, item.end, Mention(item.start, item.end, subject))
     return out
+
+
+def complete_head(head: str, tail: str, tax: Taxonomy) -> Subject | None:
+    """The subject a bare head names with the end of its neighbour's subject ``tail``, or None.
+
+    城镇 + 农村居民人均可支配收入 -> 城镇居民人均可支配收入; 存 + 贷款余额 -> 存款余额: the longest end of
+    ``tail`` that makes a subject wins.
+    """
+    for j in range(len(tail)):
+        cand = head + tail[j:]
+        if cand in tax.subjects and cand != tail:
+            return tax.subjects[cand]
+    return None
 
 
 def expand_compound(text: str, item: Item, tax: Taxonomy) -> list[Item]:

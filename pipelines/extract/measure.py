@@ -25,6 +25,8 @@ _PER_YEAR = re.compile(r"每年|年均")
 _ADDED_BY_NAME = re.compile(r"新升规|升规|新入规|新入库")  # 新升规工业企业: the name itself says "added"
 _ONE_YEAR = re.compile(r"全年|当年|年内|去年|一年来")
 _FLOW_VERB = re.compile(r"(?:新增|净增|新建|建设|筹集|改造|引进|培育|转移|开工|建成|落户|新认定|新培育|获批)")
+# a level reached, written right before the value (达到, 增至, 突破 …): not P.STOCK_WORDS, which finds words
+# naming a stock (累计, 总量, 共有 …) anywhere between subject and value
 _STOCK_VERB = re.compile(r"(?:达到|达|增至|增加到|提高到|提升至|总量|总数|突破|超过|迈上|跃上|稳定在|保持在)$")
 
 

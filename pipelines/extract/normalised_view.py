@@ -17,10 +17,10 @@ The extractor never changes the caller's text. It builds a *normalised view* in 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
+
+from pipelines.domain.script import fullwidth_table, t2s_characters
 
 _SPACES = frozenset(" \t\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\r\u2028\u2029\x0b\x0c")
 _DROP_RE = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "\n]+")
@@ -29,7 +29,7 @@ _JOINING_END = frozenset("的和与及、，,（(“《—-")
 _CONTINUING_START = frozenset("是为的和与及、，,:：;；)）%％")
 _UNIT_START = frozenset("万亿千百元%％个家人")
 _INVISIBLE = "\u200b\ufeff\u2060"
-_EXTRA = {"\u2236": ":", "\uff0e": "."}
+_EXTRA = {"\u2236": ":"}  # RATIO COLON, not full-width ASCII
 
 
 @dataclass(frozen=True)
@@ -54,36 +54,11 @@ class Normalised:
 
 
 @lru_cache(maxsize=1)
-def _t2s_table() -> dict[str, str]:
-    """Single-character traditional -> simplified map from OpenCC's data (empty if unavailable)."""
-    table: dict[str, str] = {}
-    try:
-        import opencc  # opencc-python-reimplemented ships its dictionaries as text files
-
-        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 2:
-                continue
-            src, dst = parts[0], parts[1].split(" ")[0]
-            if len(src) == 1 and len(dst) == 1 and src != dst:
-                table[src] = dst
-    except (ImportError, OSError):  # pragma: no cover - the package is a declared dependency
-        pass
-    return table
-
-
-@lru_cache(maxsize=1)
 def _translation() -> dict[int, str]:
     """One-to-one character map: full-width ASCII -> ASCII, ``∶`` -> ``:``, traditional -> simplified."""
-    table: dict[int, str] = {ord(k): v for k, v in _t2s_table().items()}
-    for code in range(0xFF01, 0xFF5F):
-        ch = chr(code)
-        if ch in "，；（）！？［］":
-            continue  # keep full-width Chinese punctuation that NFKC would turn into ASCII look-alikes
-        folded = unicodedata.normalize("NFKC", ch)
-        if len(folded) == 1:
-            table[code] = folded
+    table: dict[int, str] = {ord(k): v for k, v in t2s_characters().items()}
+    # keep full-width Chinese punctuation that folding would turn into ASCII look-alikes
+    table.update(fullwidth_table(keep="，；（）！？［］"))
     for k, v in _EXTRA.items():
         table[ord(k)] = v
     return table

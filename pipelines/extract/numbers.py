@@ -8,66 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-SCALES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4}
-
-
-def parse_chinese_numeral(s: str) -> float | None:
-    """Parse a Chinese numeral such as ``三千五百``, ``十二``, ``两万``, ``一亿二千万`` or ``二〇二六``.
-
-    Returns ``None`` when ``s`` is not a well-formed numeral. A decimal part written with ``点``
-    (``三点五``) is supported.
-    """
-    if not s:
-        return None
-    if "点" in s:
-        whole, _, frac = s.partition("点")
-        w = parse_chinese_numeral(whole) if whole else 0.0
-        if w is None or not frac or any(c not in _CN_DIGITS for c in frac):
-            return None
-        return float(f"{int(w)}." + "".join(str(_CN_DIGITS[c]) for c in frac))
-    if all(c in _CN_DIGITS for c in s):
-        if len(s) == 1:
-            return float(_CN_DIGITS[s])
-        if s[0] in "零〇" and len(s) > 1:
-            return None
-        return float("".join(str(_CN_DIGITS[c]) for c in s))  # digit-by-digit (years)
-    total = 0
-    section = 0
-    digit: int | None = None
-    prev_unit = 10**12
-    for c in s:
-        if c in _CN_DIGITS:
-            if digit is not None and _CN_DIGITS[c] != 0:
-                return None
-            digit = _CN_DIGITS[c] if _CN_DIGITS[c] != 0 else None
-        elif c in _CN_SMALL_UNITS:
-            unit = _CN_SMALL_UNITS[c]
-            if unit >= prev_unit:
-                return None
-            section += (digit if digit is not None else 1) * unit
-            digit = None
-            prev_unit = unit
-        elif c in _CN_BIG_UNITS:
-            big = _CN_BIG_UNITS[c]
-            if digit is not None:
-                section += digit
-                digit = None
-            if section == 0 and total == 0:
-                return None
-            if big == 100_000_000:
-                total = (total + section) * big
-            else:
-                total += section * big
-            section = 0
-            prev_unit = 10**12
-        else:
-            return None
-    if digit is not None:
-        section += digit
-    return float(total + section)
+from pipelines.domain.numerals import parse_chinese_numeral
 
 
 def parse_number(s: str) -> float | None:

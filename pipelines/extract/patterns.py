@@ -11,6 +11,8 @@ import re
 SENTENCE_SPLIT = re.compile(r"[。；;！!？?\n]")
 CLAUSE_SPLIT = re.compile(r"[，,、]|:(?!\d)|：")
 SEGMENT_SPLIT = re.compile(r"[，,]|:(?!\d)")
+# a short parenthetical aside: 比上年(下同)增长, 生产总值(预计,下同)
+PARENTHETICAL = re.compile(r"[（(][^（()）]{0,12}[)）]")
 
 # a clause without its own subject continues the previous subject when it starts like this
 CONTINUATION = re.compile(
@@ -70,7 +72,6 @@ MONTH_AFTER = re.compile(r"^(?:月|方面|领域|百分点|小时|工作日|季�
 AGE_BAND = re.compile(r"^(?:以下|以上|及以上|至\d+岁)(?![，,、；。]|$)")
 YEAR_PREFIX = re.compile(r"^(?:(?:据介绍|报告(?:提出|指出|显示)|其中|同时)[,，:：]?)?((?:19|20)\d\d)年")
 UNTIL_YEAR = re.compile(r"到((?:19|20)\d\d)年|((?:19|20)\d\d)年(?:前|末|底)?(?:要|将|力争|达到)")
-PER_MONTH_BEFORE = re.compile(r"每月$")
 
 # a subject that is not the fact's subject: a denominator (占GDP, 与GDP的比率, 万元生产总值用水量),
 # the object of a comparison (快于经济增速1个百分点) or a duration (连续四年达到10%)
@@ -79,15 +80,8 @@ COMPARED_BEFORE = re.compile(r"(?:高于|低于|快于|慢于|高出|超过|超�
 # a span other than the five-year plan period (十年增加近70万亿元、年均增长6.2%)
 OTHER_SPAN = re.compile(r"(?:十|二十|三十|四十)(?:多)?年(?:来|间|中)?")
 DURATION_ZONE = re.compile(r"连续[0-9一二两三四五六七八九十]+(?:年|个?月|个?季度)|连年|多年来|历年")
-# economy-wide subjects may be preceded by a jurisdiction or a verb, not by a sector or sub-region
-ECONOMY_WIDE = frozenset({"生产总值", "地区生产总值", "国内生产总值", "经济总量", "GDP"})
-SUBREGION_BEFORE = re.compile(
-    r"(?:海洋|县域|园区|新区|城区|片区|景区|都市圈|城市圈|城市群|经济带|经济圈|经济区|地州|示范区|开发区|试验区|合作区|"
-    r"自贸区|功能区|民营|数字|文旅|旅游|农业|林业|工业|服务业|制造业|[各外])$"
-)
 # a milestone passed on the way to the exact level: 突破3万亿元、达3.6万亿元
 FLAT_WORDS = re.compile(r"(?:基本|总体)?持平")
-REVIEW5_SENT = re.compile(r"这五年|五年来|过去五年|期间|时期")
 PAST_PLAN_PERIOD = re.compile(r"十[一二三四五六七八九]?五”?(?:期间|时期)")
 SHARED_LIST_START = re.compile(r"(?:分别|均)")
 PAST_YEAR_START = re.compile(r"(?:——)?(?:过去一年|过去的一年|一年来|去年)")

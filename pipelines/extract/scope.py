@@ -33,6 +33,12 @@ _SECTOR = re.compile(
     r"民营(?:经济)?|非公(?:有制)?经济|外资|“新三样”|新能源汽车|汽车|机电产品|高新技术产品|农产品|"
     r"绿色|普惠小微|涉农|科技|制造业中长期|中长期|民营企业|小微企业|农业|林业|工业园区|开发区)(?:产品|行业)?)$"
 )
+# economy-wide subjects may be preceded by a jurisdiction or a verb, not by a sector or sub-region
+_ECONOMY_WIDE = frozenset({"生产总值", "地区生产总值", "国内生产总值", "经济总量", "GDP"})
+_ECONOMY_PART = re.compile(
+    r"(?:海洋|县域|园区|新区|城区|片区|景区|都市圈|城市圈|城市群|经济带|经济圈|经济区|地州|示范区|开发区|试验区|合作区|"
+    r"自贸区|功能区|民营|数字|文旅|旅游|农业|林业|工业|服务业|制造业|[各外])$"
+)
 # Not a part although it ends like a place: the jurisdiction itself or a generic name.
 _GENERIC_PLACE = frozenset(
     "市 区 县 州 盟 旗 全市 全区 全县 全州 我市 我区 我县 本市 本区 本县 城区 地区 辖区 市区 城市 区域 各市 各县".split()
@@ -83,3 +89,15 @@ def part_subject(text: str, clause_start: int, mention_start: int, region: str |
             return None  # 来源于惠州的财税总收入: the region's own name without its suffix
         return place
     return None
+
+
+def economy_part(text: str, clause_start: int, mention_start: int, subject: str) -> str | None:
+    """For an economy-wide subject (生产总值, 经济总量), a sector or sub-region word right before it, or None.
+
+    Such subjects are preceded by a jurisdiction or a verb, never by a sector or sub-region: 海洋生产总值,
+    园区经济总量 and 各地区生产总值 name a part even where :func:`part_subject` finds none.
+    """
+    if subject not in _ECONOMY_WIDE:
+        return None
+    m = _ECONOMY_PART.search(text[max(clause_start, mention_start - 5) : mention_start])
+    return m.group() if m else None

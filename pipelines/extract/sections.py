@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.extract.numbers import parse_chinese_numeral
+from pipelines.domain.numerals import parse_year
+from pipelines.domain.plans import plan_end_year
 
 _TOP_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分)")
 _SUB_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _HEADING_WORDS = re.compile(r"工作回顾|重点工作|工作安排|目标任务|主要任务|总体要求|工作部署|发展成就|政府工作任务")
-_PLAN = re.compile(r"十([一二三四五六七八九])?五(?=”|时期|规划|期间|末)|第([十一二三四五六七八九]+)个五年规划")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
 _CN_YEAR = re.compile(r"([一二三四五六七八九〇零]{4})年")
 _REVIEW_WORDS = re.compile(r"回顾|过去|成就|总结|成绩")
@@ -33,8 +33,9 @@ _SALUTATION = re.compile(r"^各位代表[！!：:，,]\s*")
 # a sentence that turns back to the last year inside a five-year review paragraph
 ACTUAL_SENTENCE = re.compile(r"(?:——)?(?:刚刚过去的|过去一年|过去的一年|一年来|去年)")
 # a sentence that opens a five-year review inside a paragraph (…收官之年。五年来，我们…)
-REVIEW5_SENTENCE = re.compile(r"(?:^|[。！!；;])(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
-REVIEW5_START_OF_SENTENCE = re.compile(r"(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]")
+_FIVE_YEARS_OPENING = r"(?:——)?(?:五年来|过去五年|这五年|过去的五年)[，,]"
+REVIEW5_SENTENCE = re.compile(r"(?:^|[。！!；;])" + _FIVE_YEARS_OPENING)
+REVIEW5_START_OF_SENTENCE = re.compile(_FIVE_YEARS_OPENING)
 _PLAN_TEXT = re.compile(r"纲要草案|规划纲要|今后五年|未来五年|规划建议")
 _TODAY = re.compile(r"今年|明年")
 _LATER_TOP = re.compile(r"^(?:[二三四五六七八九十]+、|第[二三四五六七八九十]+部分)")
@@ -46,22 +47,6 @@ _PLAN_WORDS = re.compile(r"十[一二三四五六七八九]?五|年均|时期|�
 _PLAN_DOC = re.compile(r"纲要[（(]?草案|规划纲要|规划的建议|主要指标|主要目标[是为:：]|指标[，,]其中")
 
 
-def plan_end_year(text: str) -> int | None:
-    """Last year of the first five-year plan named in ``text`` (“十五五” -> 2030), else None."""
-    m = _PLAN.search(text)
-    if not m:
-        return None
-    if m.group(2):
-        n = parse_chinese_numeral(m.group(2))
-        if n is None:
-            return None
-        num = int(n)
-    else:
-        d = m.group(1)
-        num = 10 + (int(parse_chinese_numeral(d) or 0) if d else 0)
-    return 1970 + 5 * (num - 3)
-
-
 def is_forward_plan(plan_end: int | None, report_year: int | None) -> bool:
     """True when a plan ending in ``plan_end`` lies ahead of a report of ``report_year``.
 
@@ -71,29 +56,6 @@ def is_forward_plan(plan_end: int | None, report_year: int | None) -> bool:
     if plan_end is None:
         return False
     return report_year is None or plan_end >= report_year + 3
-
-
-def infer_report_year(text: str) -> int | None:
-    """Session year of a report from its date line or its first review heading, else None."""
-    head = text[:600]
-    m = re.search(r"((?:19|20)\d\d)年\d{1,2}月\d{1,2}日", head)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"([一二三四五六七八九〇零]{4})年[一二三四五六七八九十]{1,2}月", head)
-    if m:
-        v = parse_chinese_numeral(m.group(1))
-        if v:
-            return int(v)
-    m = re.search(r"((?:19|20)\d\d)年[^。\n]{0,12}工作回顾", text[:5000])
-    if m:
-        return int(m.group(1)) + 1
-    m = re.search(r"(?:时间|日期)[:：]?((?:19|20)\d\d)-\d", head)
-    if m:
-        return int(m.group(1))
-    m = re.search(r"今年是((?:19|20)\d\d)年|((?:19|20)\d\d)年是", text[:8000])
-    if m:
-        return int(m.group(1) or m.group(2))
-    return None
 
 
 @dataclass(frozen=True)
@@ -111,9 +73,9 @@ class Paragraph:
 def _years(text: str) -> list[int]:
     out = [int(y) for y in _YEAR.findall(text)]
     for y in _CN_YEAR.findall(text):
-        v = parse_chinese_numeral(y)
+        v = parse_year(y)
         if v:
-            out.append(int(v))
+            out.append(v)
     return out
 
 

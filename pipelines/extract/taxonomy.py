@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pipelines.domain.seeds import SEEDS_DIR
 from pipelines.extract.normalised_view import normalise
 
-TAXONOMY_CSV = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "dim_indicator.csv"
+TAXONOMY_CSV = SEEDS_DIR / "dim_indicator.csv"
 
 _GROWTH_SUFFIXES = (
     "分别年均增长", "分别增长", "年均实际增长", "实际增长", "同口径增长", "年均增长", "年均增速", "增长", "增速",

@@ -1,27 +1,15 @@
-"""Unit dimensions and conversion factors (shared by the extractor and the evaluator)."""
+"""Unit dimensions and conversion factors (shared by the extractor and the evaluator).
+
+The table is the dbt seed ``dbt_project/seeds/units.csv``; the dbt macro ``unit_conversion_factor`` reads the same rows.
+"""
 
 from __future__ import annotations
 
-_DIMENSIONS: dict[str, dict[str, float]] = {
-    "percent": {"%": 1.0, "％": 1.0},
-    "permille": {"‰": 1.0},
-    "pp": {"个百分点": 1.0, "百分点": 1.0},
-    "yuan": {"元": 1.0, "万元": 1e4, "亿元": 1e8, "万亿元": 1e12, "千亿元": 1e11, "百亿元": 1e10,
-             "千万元": 1e7, "百万元": 1e6},
-    "usd": {"美元": 1.0, "万美元": 1e4, "亿美元": 1e8, "万亿美元": 1e12},
-    "enterprises": {"家": 1.0, "万家": 1e4},
-    "persons": {"人": 1.0, "万人": 1e4, "亿人": 1e8},
-    "person_times": {"人次": 1.0, "万人次": 1e4, "亿人次": 1e8},
-    "grain": {"斤": 1.0, "亿斤": 1e8, "万亿斤": 1e12, "公斤": 2.0, "吨": 2000.0, "万吨": 2e7, "亿吨": 2e11},
-    "housing": {"套": 1.0, "套（间）": 1.0, "万套": 1e4},
-    "area_mu": {"亩": 1.0, "万亩": 1e4, "亿亩": 1e8},
-    "households": {"户": 1.0, "万户": 1e4},
-    "items": {"个": 1.0, "万个": 1e4, "座": 1.0, "万座": 1e4, "张": 1.0, "万张": 1e4},
-    "power": {"千瓦": 1.0, "万千瓦": 1e4, "亿千瓦": 1e8},
-    "ratio_to_one": {":1": 1.0, "ratio (rural=1)": 1.0},
-}
+from pipelines.domain.seeds import read_seed
+
+# unit -> (dimension, factor to the dimension's base unit), from the ``units`` seed dbt reads too
 _UNIT_DIM: dict[str, tuple[str, float]] = {
-    unit: (dim, factor) for dim, units in _DIMENSIONS.items() for unit, factor in units.items()
+    row["unit"]: (row["dimension"], float(row["factor"])) for row in read_seed("units")
 }
 
 
@@ -74,8 +62,3 @@ def convert(value: float | None, unit: str, target: str | None) -> float | None:
         return value * _UNIT_DIM[unit][1] / _UNIT_DIM[target][1]
     return None
 
-
-def same_dimension(a: str | None, b: str | None) -> bool:
-    """True when units ``a`` and ``b`` can be compared."""
-    da, db = dimension(a), dimension(b)
-    return da is not None and da == db

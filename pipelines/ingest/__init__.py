@@ -3,7 +3,6 @@
 Pure Python (no Dagster, no DuckDB): the Dagster assets and the CLI call these functions.
 """
 
-from .dedup import find_duplicates
 from .discover import SUPPORTED_SUFFIXES, discover_report_files, partition_key_for
 from .model import LEVELS, IngestOutcome, QuarantineRecord, ReportDocument
 from .normalise import normalise_text
@@ -17,7 +16,6 @@ __all__ = [
     "ReportDocument",
     "content_hash",
     "discover_report_files",
-    "find_duplicates",
     "normalise_text",
     "partition_key_for",
     "read_report",

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
+
+from pipelines.domain.script import is_traditional, to_simplified
+from pipelines.domain.years import HEAD, WINDOW, first_lines, read_report_year
 
 from .model import LEVELS
 
@@ -24,9 +25,6 @@ PROVINCE_LEVEL_CITIES = frozenset({"北京市", "上海市", "天津市", "重�
 _GENERIC = frozenset(
     "省 市 区 县 旗 州 盟 自治区 自治州 自治县 自治旗 地区 全省 全市 全区 全县 本市 本省 我市 我省 我区 我县".split()
 )
-_CN_DIGITS = {c: 0 for c in "〇○零OＯ"} | {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-_HEAD = 4000  # chars searched for title/session/opening cues
-_WINDOW = 30000  # chars searched for review headings and year statistics
 _CJK = r"[\u4e00-\u9fff]"
 _NUM_CN = "一二三四五六七八九十"
 
@@ -41,37 +39,6 @@ _RE_HEAD_OF_GOV = re.compile(
 )
 _REGION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|自治旗|省|市|区|县|旗|州|盟|地区)$")
 _NATIONAL_STRONG = re.compile(r"我代表国务院|国务院总理|在第[一二三四五六七八九十]{1,3}届全国人民代表大会")
-
-# --- year patterns --------------------------------------------------------------------------------
-_YEAR = r"((?:19|20)[0-9]{2}|[〇○零OＯ一二三四五六七八九]{4})"
-_RE_SESSION_DATE = re.compile(
-    _YEAR + r"\s*年\s*[0-9一二三四五六七八九十]{1,3}\s*月\s*[0-9一二三四五六七八九十]{1,3}\s*日\s*"
-    r"(?:在|于)[^\n]{0,40}?(?:人民代表大会|人大)"
-)
-_RE_NPC = re.compile(
-    r"第([一二三四五六七八九十]{1,3})届全国人民代表大会第([一二三四五六七八九十]{1,3})次会议(以来)?"
-)
-_RE_TITLE_YEAR = re.compile(r"^[\s—\-]*" + _YEAR + r"\s*年\s*(?:度)?[^\n]{0,25}?政府工作报告")
-_RE_TITLE_YEAR_PAREN = re.compile(r"政府工作报告[^\n]{0,3}[（(]\s*" + _YEAR + r"\s*年?\s*[)）]")
-_RE_REVIEW_LINE = re.compile(r"(?m)^[\s　]*(?:[一1][、.．，]|首先)[^\n]{0,40}$")
-_RE_REVIEW_WORDS = re.compile(r"回顾|工作|成就|报告")
-_RE_Y4 = re.compile(r"((?:19|20)[0-9]{2})\s*年")
-_PLAN_END = {
-    "九五": 2000,
-    "十五": 2005,
-    "十一五": 2010,
-    "十二五": 2015,
-    "十三五": 2020,
-    "十四五": 2025,
-    "十五五": 2030,
-}
-_RE_PLAN = re.compile(r"“?(十[一二三四五]五|九五|十五)”?(?:时期|计划|规划)")
-_RE_TASK_HEADING = re.compile(
-    r"(?m)^[\s　]*[二三四五六七八九十][、.．][^\n]{0,20}?" + r"((?:19|20)[0-9]{2})\s*年[^\n]{0,30}?"
-    r"(?:总体要求|主要任务|工作任务|工作安排|重点工作|预期目标|政策取向|工作总体部署)"
-)
-_RE_LAST_YEAR = re.compile(r"(?:过去一年|过去的一年|去年|一年来)[^\n]{0,60}?((?:19|20)[0-9]{2})\s*年")
-_TRAD_PROBE = 2000
 
 
 @dataclass
@@ -90,47 +57,6 @@ class Attribution:
         return [n for n in ("region", "region_level", "report_year") if getattr(self, n) is None]
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified ones (OpenCC t2s), for matching only."""
-    return _t2s().convert(text)
-
-
-@lru_cache(maxsize=1)
-def _traditional_only_chars() -> frozenset[str]:
-    """Characters that OpenCC's t2s character table maps to a different character."""
-    import opencc
-
-    path = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
-    chars = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        src, _, targets = line.partition("\t")
-        if len(src) == 1 and targets and src not in targets.split():
-            chars.add(src)
-    return frozenset(chars)
-
-
-def is_traditional(text: str) -> bool:
-    """True when the opening of ``text`` is written in traditional characters.
-
-    Counts characters that t2s would change (one set lookup each: running the pure-Python
-    converter here cost half of ingestion time).
-    """
-    probe = text[:_TRAD_PROBE]
-    traditional = _traditional_only_chars()
-    changed = sum(1 for c in probe if c in traditional)
-    return changed >= 3 and changed >= 0.01 * max(1, len(_CJK_RE.findall(probe)))
-
-
-_CJK_RE = re.compile(_CJK)
-
-
 def level_for_region(region: str) -> str | None:
     """Administrative level of a region name by its suffix (北京/上海/天津/重庆市 are province level)."""
     if region == NATIONAL_REGION or region in ("中华人民共和国", "全国"):
@@ -142,34 +68,6 @@ def level_for_region(region: str) -> str | None:
     if region.endswith(("区", "县", "旗", "自治县", "自治旗")):
         return "county"
     return None
-
-
-def _year_from_cn(s: str) -> int | None:
-    if s.isdigit() and s.isascii():
-        return int(s)
-    try:
-        return int("".join(str(_CN_DIGITS[c]) for c in s))
-    except KeyError:
-        return None
-
-
-def _cn_number(s: str) -> int | None:
-    """Chinese numeral 1..99 (一 .. 九十九)."""
-    if not s:
-        return None
-    if "十" not in s:
-        return _CN_DIGITS.get(s) if len(s) == 1 else None
-    tens, _, ones = s.partition("十")
-    t = _CN_DIGITS.get(tens, 0) if tens else 1
-    o = _CN_DIGITS.get(ones, 0) if ones else 0
-    return t * 10 + o
-
-
-def _npc_year(term: int, session: int) -> int:
-    """Calendar year of session ``session`` of the ``term``-th National People's Congress (term >= 5)."""
-    # 5th NPC first session 1978; from the 6th (1983) every term is five years.
-    first = 1978 if term == 5 else 1983 + 5 * (term - 6)
-    return first + session - 1
 
 
 def attribute_from_path(path: Path, root: Path | None) -> tuple[str, str, int] | None:
@@ -201,19 +99,8 @@ def _clean_region(name: str) -> str | None:
     return name
 
 
-def _first_lines(text: str, n: int) -> list[str]:
-    out: list[str] = []
-    for line in text.split("\n"):
-        s = line.strip(" \t\u3000")
-        if s:
-            out.append(s)
-            if len(out) >= n:
-                break
-    return out
-
-
 def _infer_region(head: str, hints: list[str], attr: Attribution) -> None:
-    lines = hints + _first_lines(head, 15)
+    lines = hints + first_lines(head, 15)
     if _NATIONAL_STRONG.search(head) or any("国务院" in h and "政府工作报告" in h for h in hints):
         attr.region, attr.region_level = NATIONAL_REGION, "national"
         attr.evidence["region"] = "national cue (我代表国务院 / 全国人民代表大会 / 国务院总理)"
@@ -237,63 +124,11 @@ def _infer_region(head: str, hints: list[str], attr: Attribution) -> None:
         attr.evidence["region"] = "national cue (全国人民代表大会 in the opening)"
 
 
-def _infer_year(head: str, window: str, hints: list[str], attr: Attribution) -> None:
-    def found(year: int | None, label: str) -> bool:
-        if year is not None and 1949 <= year <= 2100:
-            attr.report_year = year
-            attr.evidence["report_year"] = label
-            return True
-        return False
-
-    # 1. session date line: "——2024年1月…日在…人民代表大会…会议上"
-    m = _RE_SESSION_DATE.search(head[:3000])
-    if m and found(_year_from_cn(m.group(1)), f"session line: {m.group(0)[:50]}"):
-        return
-    # 2. NPC term/session numbers (State Council reports)
-    for m in _RE_NPC.finditer(head[:3000]):
-        term, session = _cn_number(m.group(1)), _cn_number(m.group(2))
-        if term and session and term >= 5:
-            year = _npc_year(term, session) + (5 if m.group(3) else 0)
-            if found(year, f"NPC session: {m.group(0)}"):
-                return
-    # 3. title line in the page title / first lines
-    for line in hints + _first_lines(head, 12):
-        m = _RE_TITLE_YEAR.search(line) or _RE_TITLE_YEAR_PAREN.search(line)
-        if m and found(_year_from_cn(m.group(1)), f"title: {line[:50]}"):
-            return
-    # 4. review heading: "一、2023年工作回顾" -> 2024; "一、“十一五”时期…回顾" -> 2011
-    for m in _RE_REVIEW_LINE.finditer(window):
-        line = m.group(0)
-        if not _RE_REVIEW_WORDS.search(line):
-            continue
-        years = [int(y) for y in _RE_Y4.findall(line)]
-        if years and found(max(years) + 1, f"review heading: {line.strip()[:50]}"):
-            return
-        if re.search(r"去年|过去一年|过去的一年|一年来", line):
-            nxt = _RE_Y4.search(window, m.end(), m.end() + 300)
-            if nxt and found(int(nxt.group(1)) + 1, f"review heading {line.strip()[:30]} + {nxt.group(0)}"):
-                return
-        plan = _RE_PLAN.search(line)
-        if (
-            plan
-            and "回顾" in line
-            and found(_PLAN_END[plan.group(1)] + 1, f"plan review: {line.strip()[:50]}")
-        ):
-            return
-    # 5. task heading: "三、2024年政府工作任务"
-    m = _RE_TASK_HEADING.search(window)
-    if m and found(int(m.group(1)), f"task heading: {m.group(0).strip()[:50]}"):
-        return
-    # 6. "过去一年…2023年" -> 2024
-    m = _RE_LAST_YEAR.search(window[:8000])
-    if m and found(int(m.group(1)) + 1, f"past-year context: {m.group(0)[:50]}"):
-        return
-    # 7. statistics: the most-mentioned year in the opening review, plus one
-    counts = Counter(int(y) for y in _RE_Y4.findall(window[:10000]))
-    if counts:
-        year, n = counts.most_common(1)[0]
-        if n >= 3:
-            found(year + 1, f"most-mentioned year {year} ({n}x) in the review, plus one")
+def _infer_year(window: str, hints: list[str], attr: Attribution) -> None:
+    reading = read_report_year(window, hints)
+    if reading is not None:
+        attr.report_year = reading.year
+        attr.evidence["report_year"] = reading.evidence
 
 
 def _is_title(line: str) -> bool:
@@ -310,16 +145,16 @@ def attribute_from_text(text: str, hints: list[str] | None = None) -> Attributio
     (about 30k characters) is examined, so the cost does not grow with the file size.
     """
     hints = [h for h in (hints or []) if h]
-    window = text[:_WINDOW]
+    window = text[:WINDOW]
     attr = Attribution()
-    attr.title = next((ln for ln in hints + _first_lines(window[:_HEAD], 6) if _is_title(ln)), None)
+    attr.title = next((ln for ln in hints + first_lines(window[:HEAD], 6) if _is_title(ln)), None)
     if is_traditional(window):
         attr.traditional = True
         window = to_simplified(window)
         hints = [to_simplified(h) for h in hints]
-    head = window[:_HEAD]
+    head = window[:HEAD]
     _infer_region(head, hints, attr)
-    _infer_year(head, window, hints, attr)
+    _infer_year(window, hints, attr)
     return attr
 
 
@@ -349,14 +184,14 @@ def report_cues(text: str, hints: list[str] | None = None) -> list[str]:
     names a 政府工作报告, as opposed to a news article that merely mentions one.
     """
     hints = [h for h in (hints or []) if h]
-    sample = "\n".join([*hints, text[:_WINDOW], text[-3000:]])
+    sample = "\n".join([*hints, text[:WINDOW], text[-3000:]])
     if is_traditional(sample):
         sample = to_simplified(sample)
         hints = [to_simplified(h) for h in hints]
     cues = [c for c in _CUES if c in sample]
-    head = to_simplified(text[:_HEAD]) if is_traditional(text[:_HEAD]) else text[:_HEAD]
+    head = to_simplified(text[:HEAD]) if is_traditional(text[:HEAD]) else text[:HEAD]
     if any(
-        _is_title(ln) and "政府工作报告" in re.sub(r"\s+", "", ln) for ln in hints + _first_lines(head, 10)
+        _is_title(ln) and "政府工作报告" in re.sub(r"\s+", "", ln) for ln in hints + first_lines(head, 10)
     ):
         cues.append(TITLE_CUE)
     return cues

@@ -96,11 +96,6 @@ def encode_key_part_path(rel: str) -> str:
     return "/".join(_encode_part(p) for p in rel.split("/"))
 
 
-def sanitise_partition_key(key: str) -> str:
-    """Make ``key`` a valid Dagster dynamic partition key, reversibly (percent-encoding, ``%`` included)."""
-    return encode_key_part_path(key)
-
-
 def decode_partition_key(key: str) -> str:
     """The relative path (without the suffix unless the key kept it) that a partition key stands for."""
     raw = _PERCENT.sub(lambda m: "\x00" + m.group(1), key)

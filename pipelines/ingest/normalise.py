@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import html
 import re
+import string
+
+from pipelines.domain.script import fullwidth_table
 
 # Zero-width and invisible format characters (removed). U+FEFF is the BOM / ZWNBSP.
 _ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"
@@ -24,11 +27,7 @@ def _build_table() -> dict[int, int | str | None]:
     for c in _SPACES:
         table[ord(c)] = " "
     # Full-width digits and letters -> ASCII; full-width percent sign -> '%'.
-    for cp in range(0xFF10, 0xFF1A):
-        table[cp] = chr(cp - 0xFEE0)
-    for cp in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):
-        table[cp] = chr(cp - 0xFEE0)
-    table[0xFF05] = "%"
+    table.update(fullwidth_table(only=string.ascii_letters + string.digits + "%"))
     return table
 
 

@@ -7,13 +7,14 @@ import os
 import re
 from pathlib import Path
 
+from pipelines.domain.script import to_simplified
+
 from .attribution import (
     Attribution,
     attribute_from_path,
     attribute_from_text,
     attribution_conflict,
     level_for_region,
-    to_simplified,
 )
 from .decode import IngestError, decode_bytes
 from .documents import docx_to_text, pdf_to_text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .attribution import is_traditional, looks_like_report, report_cues, to_simplified
+from pipelines.domain.script import is_traditional, to_simplified
+
+from .attribution import looks_like_report, report_cues
 
 MIN_REPORT_CHARS = 200  # non-whitespace characters; anything shorter is not a usable report
 SHORT_REPORT_CHARS = 3000  # real reports run 8k-25k characters; below this an ending must close

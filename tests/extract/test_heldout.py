@@ -17,7 +17,6 @@ from pipelines.extract import Fact, extract_facts
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 REPORTS = SHARED / "corpus" / "reports"
-MULTI_YEAR = {"avg_growth_rate", "cumulative_growth_rate", "cumulative_level"}
 
 pytestmark = pytest.mark.skipif(not REPORTS.exists(), reason="../shared not present")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.extract.numbers import find_quantities, parse_chinese_numeral, parse_number
+from pipelines.domain.numerals import parse_chinese_numeral
+from pipelines.extract.numbers import find_quantities, parse_number
 from pipelines.extract.units import convert
 
 

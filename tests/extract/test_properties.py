@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipelines.domain.numerals import parse_chinese_numeral
 from pipelines.extract import extract_facts
-from pipelines.extract.numbers import parse_chinese_numeral
 from tests.extract.helpers import facts_of
 
 _DIGITS = "零一二三四五六七八九"
