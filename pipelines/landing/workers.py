@@ -13,6 +13,7 @@ No Dagster or DuckDB imports here.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
 import signal
@@ -24,6 +25,7 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 DBT_PID_SUFFIX = ".dbt.pid"
+WAREHOUSE_VAR = "govreport_warehouse"  # the dbt var that names the warehouse file (dbt_project/profiles.yml)
 
 
 class ReportTimeout(BaseException):
@@ -96,14 +98,33 @@ def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple
     return True, result
 
 
+def warehouse_from_dbt_vars(argv: list[str]) -> str | None:
+    """The ``govreport_warehouse`` value of a dbt command line's ``--vars`` JSON, if any."""
+    for i, arg in enumerate(argv):
+        if arg == "--vars" and i + 1 < len(argv):
+            text = argv[i + 1]
+        elif arg.startswith("--vars="):
+            text = arg.split("=", 1)[1]
+        else:
+            continue
+        try:
+            value = json.loads(text).get(WAREHOUSE_VAR)
+        except (ValueError, AttributeError):
+            return None
+        return str(value) if value else None
+    return None
+
+
 def dbt_main() -> None:
     """``govreport-dbt``: run the dbt beside this Python so that it dies with the process that started it.
 
-    Sets ``PR_SET_PDEATHSIG`` (kept across ``exec``), records its pid in ``$GOVREPORT_DBT_PIDFILE``
-    when set (so a later run can clear a survivor of an older version), then ``exec``-s dbt.
+    Sets ``PR_SET_PDEATHSIG`` (kept across ``exec``), records its pid beside the warehouse named in
+    ``--vars`` (``<warehouse>.dbt.pid``, so a later run can clear a survivor of an older version),
+    then ``exec``-s dbt.
     """
     die_with_parent()
-    pidfile = os.environ.get("GOVREPORT_DBT_PIDFILE")
+    warehouse = warehouse_from_dbt_vars(sys.argv[1:])
+    pidfile = warehouse + DBT_PID_SUFFIX if warehouse else None
     if pidfile and sys.argv[1:2] != ["--version"]:
         try:
             with open(pidfile, "w", encoding="utf-8") as fh:
