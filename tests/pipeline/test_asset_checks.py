@@ -8,10 +8,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.runner import run_pipeline
 from pipelines.warehouse import rules as quality
 from tests.conftest import SAMPLE_REPORTS
@@ -27,27 +27,27 @@ def healthy(tmp_path_factory):
     return outcome.warehouse, instance
 
 
-def broken_copy(warehouse: Path, tmp_path: Path, *statements: str) -> DuckDBResource:
+def broken_copy(warehouse: Path, tmp_path: Path, *statements: str) -> WarehouseResource:
     copy = tmp_path / "broken.duckdb"
     shutil.copy(warehouse, copy)
     con = duckdb.connect(str(copy))
     for sql in statements:
         con.execute(sql)
     con.close()
-    return DuckDBResource(database=str(copy))
+    return WarehouseResource(path=str(copy))
 
 
-def run_check(check, resource: DuckDBResource, instance: dg.DagsterInstance | None = None) -> dg.AssetCheckResult:
+def run_check(check, resource: WarehouseResource, instance: dg.DagsterInstance | None = None) -> dg.AssetCheckResult:
     if check is checks.row_counts_sane:
         context = dg.build_asset_check_context(instance=instance)
-        return check(context, duckdb=resource)
-    return check(duckdb=resource)
+        return check(context, warehouse=resource)
+    return check(warehouse=resource)
 
 
 @pytest.mark.parametrize("check", checks.ASSET_CHECKS, ids=lambda c: c.check_key.name)
 def test_check_passes_on_the_sample(healthy, check):
     warehouse, instance = healthy
-    result = run_check(check, DuckDBResource(database=str(warehouse)), instance)
+    result = run_check(check, WarehouseResource(path=str(warehouse)), instance)
     assert result.passed, result.metadata
 
 
@@ -76,7 +76,7 @@ def test_row_count_check_notices_lost_files(healthy, tmp_path):
     warehouse, _ = healthy
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(REPORTS_PARTITION, ["city/南京市/2024", "city/lost/2024"])
-        result = run_check(checks.row_counts_sane, DuckDBResource(database=str(warehouse)), instance)
+        result = run_check(checks.row_counts_sane, WarehouseResource(path=str(warehouse)), instance)
     assert result.passed is False and "files were lost" in result.metadata["details"].value
 
 
