@@ -63,6 +63,12 @@ def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple
     A watchdog thread raises :class:`ReportTimeout` in the calling thread when the budget is spent
     (``PyThreadState_SetAsyncExc``): it works in any thread and needs no signal. Like a signal,
     it takes effect between Python bytecodes, so the work must not sit in one C call for long.
+
+    Known limit: a report stuck inside one C call (a pathological regex, say) is not stopped; its
+    worker computes on until the call returns. Killing the worker instead needs each report in a
+    process of its own: a fork per report from the Dagster process when the work runs in-process
+    (it has threads, which makes fork unsafe) or a pool that replaces killed workers (the stdlib
+    pool breaks when one dies). Left as is until a report actually does that.
     """
     if seconds <= 0:
         return True, fn(args)
