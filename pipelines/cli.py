@@ -114,21 +114,18 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
-    from pipelines.warehouse.publish import connect_read_only
+    from pipelines.warehouse.connection import read_warehouse
 
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     if not warehouse.exists():
         raise CommandError(f"no warehouse at {warehouse}; run `govreport run` first")
-    # Read-only and without the writer lock: works on a read-only warehouse folder; DuckDB's own
-    # file lock keeps it consistent with a running writer (it then says the file is busy).
-    con = connect_read_only(warehouse)
-    try:
+    # Read-only under the shared reader lock: waits for a running writer instead of failing on
+    # DuckDB's lock, and works on a read-only warehouse folder too.
+    with read_warehouse(warehouse) as con:
         rows = con.execute(
             "SELECT severity, reason_code, source_path, reason, detected_encoding, size_bytes, first_chars, "
             "duplicate_of, recorded_at FROM raw.ingest_quarantine ORDER BY severity, source_path"
         ).fetchall()
-    finally:
-        con.close()
     if not rows:
         print("No files in quarantine.")
         return 0
