@@ -10,22 +10,24 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (set PYTHON=/path/to/python3.11)"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing govreport and its pinned dependencies into $(VENV) (a few minutes the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -qq --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
 
 # The dbt manifest the Dagster definitions load: parsed again whenever a model, seed, macro or test changes.
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := dbt_project/dbt_project.yml $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f 2>/dev/null)
 $(MANIFEST): $(STAMP) $(DBT_SOURCES)
-	cd dbt_project && GOVREPORT_WAREHOUSE=$(CURDIR)/data/warehouse/parse.duckdb ../$(BIN)/dbt parse --quiet --profiles-dir .
-	touch $(MANIFEST)
+	@echo "parsing the dbt project"
+	@cd dbt_project && GOVREPORT_WAREHOUSE=$(CURDIR)/data/warehouse/parse.duckdb ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $(MANIFEST)
 
 install: $(STAMP) $(MANIFEST)
 
 run: install
-	$(BIN)/govreport run
+	@$(BIN)/govreport run
 
 test: install
 	$(BIN)/ruff check pipelines tests
@@ -36,7 +38,8 @@ lint: install
 
 dev: install
 	mkdir -p .dagster_home && cp -n scripts/dagster.yaml .dagster_home/dagster.yaml || true
-	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
+	# the venv's bin first on the PATH: `dagster dev` parses the dbt project with that dbt (prepare_if_dev)
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev -w workspace.yaml
 
 bench: install
 	$(BIN)/govreport bench

@@ -342,7 +342,6 @@ def _isolated_environment() -> Iterator[None]:
     """Keep the benchmark's runs from touching the real warehouse, snapshot or exports."""
     saved = {k: os.environ.get(k) for k in ("GOVREPORT_PUBLISHED", "GOVREPORT_EXPORTS_DIR", "GOVREPORT_WAREHOUSE")}
     os.environ.pop("GOVREPORT_PUBLISHED", None)  # else every run would publish to that one path
-    os.environ.setdefault("DAGSTER_DBT_QUIET", "1")
     try:
         yield
     finally:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -36,26 +35,53 @@ def _warehouse_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from pipelines.defs.progress import Progress
     from pipelines.defs.runner import run_pipeline
 
     reports = (args.reports or paths.reports_dir()).resolve()
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
-    print(f"govreport: processing reports under {reports}", file=sys.stderr)
+    print(f"govreport run: reports under {reports}", file=sys.stderr)
     outcome = run_pipeline(reports, warehouse, allow_removal=True if args.allow_removal else None,
-                           corrections=args.corrections)
+                           corrections=args.corrections, progress=None if args.verbose else Progress(),
+                           fault_pause=args.fault_pause)
     for rel, why in outcome.skipped:
         print(f"govreport run: skipped {rel}: {why}", file=sys.stderr)
     if not outcome.success:
-        raise CommandError(f"run {outcome.run_id} failed: {outcome.error}")
-    print(f"Run {outcome.run_id} succeeded: {len(outcome.partitions)} report files.")
+        hint = "" if args.verbose else " (govreport run --verbose prints the whole event log)"
+        raise CommandError(f"run {outcome.run_id} failed: {outcome.error}{hint}")
     for failed in outcome.failed_checks:
         print(f"govreport run: warning: asset check failed: {failed}", file=sys.stderr)
-    print(f"Warehouse (building): {outcome.warehouse}")
-    print(f"Published snapshot (open this in BI tools): {outcome.published}")
-    print("Tables and views, rows:")
-    for name, count in outcome.table_counts.items():
-        print(f"  {name:45s} {count:>8d}")
+    print_run_summary(outcome, all_tables=args.verbose)
     return 0
+
+
+def print_run_summary(outcome, all_tables: bool = False) -> None:
+    """The table ``govreport run`` ends with: reports, quarantine reasons, facts, marts with row counts, paths.
+
+    ``all_tables`` lists every table and view (raw, staging, …) instead of the marts only.
+    """
+    counts = outcome.table_counts
+
+    def rows(name: str) -> int:
+        return next((n for key, n in counts.items() if key.rsplit(".", 1)[-1] == name and not key.startswith("raw.")),
+                    counts.get(f"raw.{name}", 0))
+
+    print(f"\nRun {outcome.run_id[:8]} succeeded: {len(outcome.partitions)} report files.")
+    print(f"  {'reports loaded':<34}{counts.get('raw.reports', 0):>9}")
+    quarantined = sum(n for severity, _code, n in outcome.quarantine if severity != "warning")
+    print(f"  {'quarantined':<34}{quarantined:>9}")
+    for severity, code, n in outcome.quarantine:
+        print(f"    {severity + ': ' + code:<32}{n:>9}")
+    print(f"  {'facts (raw.facts)':<34}{counts.get('raw.facts', 0):>9}")
+    print(f"  {'facts after corrections':<34}{rows('fct_indicator_facts'):>9}")
+    marts = {k: n for k, n in counts.items() if all_tables or k.rsplit(".", 1)[-1].startswith(("fct_", "dim_"))}
+    print("Tables and views, rows:" if all_tables else "Marts, rows:")
+    for name, count in marts.items():
+        print(f"  {name:<34}{count:>9}")
+    print(f"Warehouse (building):  {outcome.warehouse}")
+    print(f"Published (BI tools):  {outcome.published}")
+    if outcome.exports is not None:
+        print(f"Parquet exports:       {outcome.exports}")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -88,21 +114,18 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_quarantine(args: argparse.Namespace) -> int:
-    from pipelines.warehouse.publish import connect_read_only
+    from pipelines.warehouse.connection import read_warehouse
 
     warehouse = (args.warehouse or paths.warehouse_path()).resolve()
     if not warehouse.exists():
         raise CommandError(f"no warehouse at {warehouse}; run `govreport run` first")
-    # Read-only and without the writer lock: works on a read-only warehouse folder; DuckDB's own
-    # file lock keeps it consistent with a running writer (it then says the file is busy).
-    con = connect_read_only(warehouse)
-    try:
+    # Read-only under the shared reader lock: waits for a running writer instead of failing on
+    # DuckDB's lock, and works on a read-only warehouse folder too.
+    with read_warehouse(warehouse) as con:
         rows = con.execute(
             "SELECT severity, reason_code, source_path, reason, detected_encoding, size_bytes, first_chars, "
             "duplicate_of, recorded_at FROM raw.ingest_quarantine ORDER BY severity, source_path"
         ).fetchall()
-    finally:
-        con.close()
     if not rows:
         print("No files in quarantine.")
         return 0
@@ -184,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "of the loaded reports, or reports whose files cannot be read")
     run.add_argument("--corrections", type=Path, default=None,
                      help="corrections CSV (default: $GOVREPORT_CORRECTIONS or data/corrections.csv)")
+    run.add_argument("-v", "--verbose", action="store_true",
+                     help="print Dagster's event log (every step, dbt's own output) and every table")
+    # For fault tests only: "<stage>:<marker file>" pauses the load or publish there (pipelines.warehouse.faults).
+    run.add_argument("--fault-pause", default="", help=argparse.SUPPRESS)
     _warehouse_arg(run)
     run.set_defaults(func=_cmd_run)
 
@@ -252,7 +279,6 @@ def main(argv: list[str] | None = None) -> int:
     usage errors), never a traceback.
     """
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("DAGSTER_DBT_QUIET", "1")
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

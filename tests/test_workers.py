@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,12 @@ from pipelines.defs.warehouse_assets import dbt_executable
 from pipelines.extract import extract_facts
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
-from pipelines.landing.workers import call_with_budget, clear_stale_dbt, init_pool_worker
+from pipelines.landing.workers import (
+    call_with_budget,
+    clear_stale_dbt,
+    init_pool_worker,
+    warehouse_from_dbt_vars,
+)
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import sync_raw_tables
 from tests.conftest import SAMPLE_REPORTS
@@ -113,6 +119,19 @@ def test_a_child_that_execs_like_the_dbt_wrapper_dies_with_its_parent():
 
 def test_dbt_runs_through_the_wrapper():
     assert Path(dbt_executable()).name == "govreport-dbt"
+
+
+def test_the_wrapper_records_its_pid_beside_the_warehouse_named_in_the_dbt_vars(tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    dbt_vars = json.dumps({"govreport_warehouse": str(warehouse)})
+    assert warehouse_from_dbt_vars(["build", "--vars", dbt_vars]) == str(warehouse)
+    assert warehouse_from_dbt_vars(["build", f"--vars={dbt_vars}"]) == str(warehouse)
+    assert warehouse_from_dbt_vars(["parse", "--quiet"]) is None
+    # the real wrapper, exec-ing the venv's dbt: its pid is in <warehouse>.dbt.pid, no environment variable
+    proc = subprocess.run([dbt_executable(), "debug", "--config-dir", "--vars", dbt_vars],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert int((tmp_path / "w.duckdb.dbt.pid").read_text()) > 0
 
 
 def test_stale_dbt_of_a_dead_run_is_cleared(tmp_path):

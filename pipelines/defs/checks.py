@@ -6,16 +6,12 @@ corrections_all_applied (fct_fact_corrections); see dbt_project/models/marts/*.y
 """
 
 
-from pathlib import Path
-
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.warehouse_assets import RAW_KEYS
 from pipelines.warehouse import rules as quality
-from pipelines.warehouse.connection import warehouse_lock
-from pipelines.warehouse.publish import connect_read_only
 
 _COUNTS_SQL = """
 SELECT
@@ -26,16 +22,11 @@ SELECT
 
 
 @dg.asset_check(asset=RAW_KEYS["reports"], description="Every registered file is loaded or quarantined; reports yield facts.")
-def row_counts_sane(context: dg.AssetCheckExecutionContext, duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    """Row-count sanity across raw.reports, raw.ingest_quarantine and raw.facts (read-only)."""
+def row_counts_sane(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Row-count sanity across raw.reports, raw.ingest_quarantine and raw.facts (a read-only connection)."""
     registered = len(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
-    warehouse = Path(duckdb.database)
-    with warehouse_lock(warehouse):
-        con = connect_read_only(warehouse)
-        try:
-            reports, quarantined, facts = con.execute(_COUNTS_SQL).fetchone()
-        finally:
-            con.close()
+    with warehouse.read() as con:
+        reports, quarantined, facts = con.execute(_COUNTS_SQL).fetchone()
     problems = quality.row_count_problems(registered, reports, quarantined, facts)
     return dg.AssetCheckResult(
         passed=not problems,

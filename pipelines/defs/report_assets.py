@@ -2,6 +2,7 @@
 
 
 import os
+import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.defs.partitions import report_partitions
+from pipelines.defs.progress import progress_message
 from pipelines.defs.resources import PipelineSettings
 from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
@@ -27,6 +29,11 @@ _MIN_PARTITIONS_FOR_POOL = 8
 def files_by_partition(reports_dir: Path) -> dict[str, Path]:
     """Map every report file under ``reports_dir`` to its partition key (one walk of the folder)."""
     return scan_reports(reports_dir).files
+
+
+# Single-run backfills are what a partitioned run of thousands of reports needs; Dagster marks the
+# parameter beta, which is noted here once instead of warned about on every start.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 
 @dg.asset(
@@ -159,7 +166,8 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
 
 
 def _progress(context: dg.AssetExecutionContext, results, total: int, step: str):
+    every = max(1, total // 50)
     for i, item in enumerate(results, 1):
-        if i % 100 == 0 or i == total:
-            context.log.info(f"{step}: {i}/{total} reports done")
+        if i % every == 0 or i == total:
+            context.log.info(progress_message(step, i, total, "reports"))
         yield item

@@ -1,12 +1,17 @@
 """Resources: where the reports, the landing store, the warehouse and the published copies live."""
 
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
+import duckdb
+from pydantic import Field
 
 from pipelines import paths
+from pipelines.warehouse.connection import open_warehouse, read_warehouse, warehouse_lock
+from pipelines.warehouse.faults import Pause, marker_pause
 from pipelines.warehouse.guard import DEFAULT_MAX_REMOVAL_SHARE, allow_removal_from_env, max_share_from_env
 
 
@@ -57,6 +62,49 @@ def default_settings(
     )
 
 
-def default_duckdb(warehouse: Path | None = None) -> DuckDBResource:
-    """The DuckDB resource for the building warehouse file."""
-    return DuckDBResource(database=str(Path(warehouse) if warehouse else paths.warehouse_path()))
+class WarehouseResource(dg.ConfigurableResource):
+    """The building DuckDB warehouse: read-only connections for many readers, one writer at a time.
+
+    ``read()`` never takes the writer lock (see :mod:`pipelines.warehouse.connection`); ``write()``
+    and ``lock()`` do, and clear a dbt or DuckDB lock left behind by a killed run first.
+    """
+
+    path: str = Field(description="The building warehouse file (the published snapshot is a copy of it).")
+    fault_pause: str = Field(
+        default="",
+        description="For fault tests only: '<stage>:<marker file>' pauses the load or the publish at that "
+                    "stage (see pipelines.warehouse.faults). Empty in every normal run.",
+    )
+
+    @property
+    def file(self) -> Path:
+        """The warehouse file as a path."""
+        return Path(self.path)
+
+    @contextmanager
+    def read(self, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection (shared reader lock: waits only while a writer is writing)."""
+        with read_warehouse(self.file, log=log) as con:
+            yield con
+
+    @contextmanager
+    def write(self, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection under the exclusive writer lock, with the raw schema present."""
+        with open_warehouse(self.file, log=log) as con:
+            yield con
+
+    @contextmanager
+    def lock(self, log=None) -> Iterator[None]:
+        """The writer lock without a connection, for a writer in another process (dbt) or a copy (publish)."""
+        with warehouse_lock(self.file, log=log):
+            yield
+
+    def pause(self) -> Pause | None:
+        """The fault-test pause hook, or ``None`` (the normal case)."""
+        return marker_pause(self.fault_pause)
+
+
+def default_warehouse(warehouse: Path | None = None, fault_pause: str = "") -> WarehouseResource:
+    """The warehouse resource for a file (default ``GOVREPORT_WAREHOUSE`` or data/warehouse/govreport.duckdb)."""
+    return WarehouseResource(path=str(Path(warehouse) if warehouse else paths.warehouse_path()),
+                             fault_pause=fault_pause)

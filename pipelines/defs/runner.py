@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,10 +14,11 @@ import duckdb
 
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_tags
 from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.progress import Progress, progress_logger
 from pipelines.defs.resources import default_settings
 from pipelines.ingest.discover import scan_reports
-from pipelines.warehouse.connection import connect_recovering, warehouse_lock
-from pipelines.warehouse.guard import check_removal, plan_removal, read_loaded_keys
+from pipelines.warehouse.connection import read_warehouse
+from pipelines.warehouse.guard import check_removal, loaded_report_keys, plan_removal
 
 
 @dataclass
@@ -26,7 +30,9 @@ class RunOutcome:
     warehouse: Path
     published: Path
     partitions: list[str]
+    exports: Path | None = None
     table_counts: dict[str, int] = field(default_factory=dict)
+    quarantine: list[tuple[str, str, int]] = field(default_factory=list)  # (severity, reason_code, files)
     error: str | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why) left out on purpose
     failed_checks: list[str] = field(default_factory=list)  # "check_name: details" of checks that failed
@@ -54,17 +60,34 @@ def warehouse_table_counts(warehouse: Path) -> dict[str, int]:
     """Row counts of every table and view in the warehouse, as ``schema.table``."""
     if not warehouse.exists():
         return {}
-    with warehouse_lock(warehouse):
-        con = duckdb.connect(str(warehouse), read_only=True)
+    with read_warehouse(warehouse) as con:
+        names = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+            "WHERE NOT internal AND database_name = current_database() ORDER BY 1, 2"
+        ).fetchall()
+        return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0] for s, t in names}
+
+
+def quarantine_counts(warehouse: Path) -> list[tuple[str, str, int]]:
+    """``(severity, reason_code, files)`` of the files set aside in the last load, most first."""
+    if not warehouse.exists():
+        return []
+    with read_warehouse(warehouse) as con:
         try:
-            names = con.execute(
-                "SELECT schema_name, table_name FROM duckdb_tables() "
-                "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal "
-                "ORDER BY 1, 2"
+            return con.execute(
+                "SELECT severity, reason_code, count(DISTINCT partition_key) AS n FROM raw.ingest_quarantine "
+                "GROUP BY ALL ORDER BY n DESC, severity, reason_code"
             ).fetchall()
-            return {f"{s}.{t}": con.execute(f'SELECT count(*) FROM "{s}"."{t}"').fetchone()[0] for s, t in names}
-        finally:
-            con.close()
+        except duckdb.CatalogException:  # no load has run yet
+            return []
+
+
+def _loaded_keys(warehouse: Path) -> set[str]:
+    if not warehouse.exists():
+        return set()
+    with read_warehouse(warehouse) as con:
+        return loaded_report_keys(con)
 
 
 def step_error_text(error) -> str:
@@ -86,6 +109,9 @@ def run_pipeline(
     raise_on_error: bool = False,
     allow_removal: bool | None = None,
     corrections: Path | None = None,
+    *,
+    progress: Progress | None = None,
+    fault_pause: str = "",
 ) -> RunOutcome:
     """Register every report file as a partition and materialise all assets for them in one run.
 
@@ -94,6 +120,10 @@ def run_pipeline(
     whose file or folder cannot be read, raises :class:`~pipelines.warehouse.guard.RemovalRefused`
     unless ``allow_removal`` (default: ``GOVREPORT_ALLOW_REMOVAL``). ``corrections`` is the
     corrections CSV (default: ``GOVREPORT_CORRECTIONS`` or data/corrections.csv).
+
+    With ``progress``, the run's Dagster events feed its stage lines instead of Dagster's console
+    log (``govreport run``; ``--verbose`` keeps the console log). ``fault_pause`` is for fault tests
+    only (see :mod:`pipelines.warehouse.faults`).
     """
     from pipelines.definitions import build_definitions
 
@@ -103,25 +133,28 @@ def run_pipeline(
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     settings = default_settings(reports_dir, warehouse, allow_removal=allow_removal)
     discovery = scan_reports(reports_dir)
-    if warehouse.exists():
-        with warehouse_lock(warehouse):
-            loaded = connect_recovering(lambda: read_loaded_keys(warehouse))
-    else:
-        loaded = set()
+    loaded = _loaded_keys(warehouse)
     plan = plan_removal(loaded, discovery.files, {k for k in loaded if discovery.is_under_unreadable(k)})
     check_removal(plan, settings.max_removal_share, settings.allow_removal)
-    defs = build_definitions(reports_dir, warehouse, corrections, allow_removal=settings.allow_removal)
+    loggers = {"progress": progress_logger(progress)} if progress is not None else {}
+    defs = build_definitions(reports_dir, warehouse, corrections, allow_removal=settings.allow_removal,
+                             fault_pause=fault_pause, loggers=loggers)
+    run_config = {"loggers": {"progress": {}}} if progress is not None else None
     instance = instance or dagster_instance()
     keys = sorted(discovery.files)
     ordered = sync_partitions(instance, keys)
-    if ordered:
-        job = defs.resolve_job_def(REPORT_JOB)
-        result = job.execute_in_process(
-            instance=instance, tags=partition_range_tags(ordered), raise_on_error=raise_on_error
-        )
-    else:
-        job = defs.resolve_job_def(REFRESH_JOB)
-        result = job.execute_in_process(instance=instance, raise_on_error=raise_on_error)
+    with _quiet_python_loggers(progress is not None):
+        if ordered:
+            job = defs.resolve_job_def(REPORT_JOB)
+            result = job.execute_in_process(
+                run_config=run_config, instance=instance, tags=partition_range_tags(ordered),
+                raise_on_error=raise_on_error,
+            )
+        else:
+            job = defs.resolve_job_def(REFRESH_JOB)
+            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=raise_on_error)
+    if progress is not None:
+        progress.finish()
     error = None
     if not result.success:
         failures = [e for e in result.all_events if e.is_step_failure]
@@ -134,7 +167,9 @@ def run_pipeline(
         warehouse=warehouse,
         published=Path(settings.published_path),
         partitions=keys,
+        exports=Path(settings.exports_dir),
         table_counts=warehouse_table_counts(warehouse),
+        quarantine=quarantine_counts(warehouse),
         error=error,
         skipped=discovery.skipped + [(rel, f"unreadable: {why}") for rel, why in discovery.unreadable],
         failed_checks=failed_checks(result.all_events),
@@ -151,3 +186,19 @@ def failed_checks(events: list[dg.DagsterEvent]) -> list[str]:
         details = data.metadata.get("details")
         out.append(f"{data.check_name}: {details.value if details is not None else 'failed'}")
     return out
+
+
+@contextmanager
+def _quiet_python_loggers(on: bool) -> Iterator[None]:
+    """While ``on``, keep the chatter of libraries' own Python loggers (jieba's dictionary loading,
+    Dagster's messages outside the run's log) off the terminal; warnings and errors still show."""
+    saved = {}
+    if on:
+        for name in ("jieba", "dagster"):
+            saved[name] = logging.getLogger(name).level
+            logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)

@@ -13,6 +13,7 @@ No Dagster or DuckDB imports here.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
 import signal
@@ -24,6 +25,7 @@ from typing import Any
 
 _PR_SET_PDEATHSIG = 1
 DBT_PID_SUFFIX = ".dbt.pid"
+WAREHOUSE_VAR = "govreport_warehouse"  # the dbt var that names the warehouse file (dbt_project/profiles.yml)
 
 
 class ReportTimeout(BaseException):
@@ -61,6 +63,12 @@ def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple
     A watchdog thread raises :class:`ReportTimeout` in the calling thread when the budget is spent
     (``PyThreadState_SetAsyncExc``): it works in any thread and needs no signal. Like a signal,
     it takes effect between Python bytecodes, so the work must not sit in one C call for long.
+
+    Known limit: a report stuck inside one C call (a pathological regex, say) is not stopped; its
+    worker computes on until the call returns. Killing the worker instead needs each report in a
+    process of its own: a fork per report from the Dagster process when the work runs in-process
+    (it has threads, which makes fork unsafe) or a pool that replaces killed workers (the stdlib
+    pool breaks when one dies). Left as is until a report actually does that.
     """
     if seconds <= 0:
         return True, fn(args)
@@ -96,14 +104,33 @@ def call_with_budget(fn: Callable[..., Any], args: Any, seconds: float) -> tuple
     return True, result
 
 
+def warehouse_from_dbt_vars(argv: list[str]) -> str | None:
+    """The ``govreport_warehouse`` value of a dbt command line's ``--vars`` JSON, if any."""
+    for i, arg in enumerate(argv):
+        if arg == "--vars" and i + 1 < len(argv):
+            text = argv[i + 1]
+        elif arg.startswith("--vars="):
+            text = arg.split("=", 1)[1]
+        else:
+            continue
+        try:
+            value = json.loads(text).get(WAREHOUSE_VAR)
+        except (ValueError, AttributeError):
+            return None
+        return str(value) if value else None
+    return None
+
+
 def dbt_main() -> None:
     """``govreport-dbt``: run the dbt beside this Python so that it dies with the process that started it.
 
-    Sets ``PR_SET_PDEATHSIG`` (kept across ``exec``), records its pid in ``$GOVREPORT_DBT_PIDFILE``
-    when set (so a later run can clear a survivor of an older version), then ``exec``-s dbt.
+    Sets ``PR_SET_PDEATHSIG`` (kept across ``exec``), records its pid beside the warehouse named in
+    ``--vars`` (``<warehouse>.dbt.pid``, so a later run can clear a survivor of an older version),
+    then ``exec``-s dbt.
     """
     die_with_parent()
-    pidfile = os.environ.get("GOVREPORT_DBT_PIDFILE")
+    warehouse = warehouse_from_dbt_vars(sys.argv[1:])
+    pidfile = warehouse + DBT_PID_SUFFIX if warehouse else None
     if pidfile and sys.argv[1:2] != ["--version"]:
         try:
             with open(pidfile, "w", encoding="utf-8") as fh:

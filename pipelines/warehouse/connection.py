@@ -1,8 +1,15 @@
-"""Connections to the building warehouse, serialised across processes by a file lock.
+"""Connections to the building warehouse: one writer or many readers at a time, across processes.
 
-DuckDB allows one writing process per file. Dagster's ``duckdb_writer`` pool serialises writer
-steps inside one Dagster instance; this lock makes the same guarantee for anything else (a second
-``govreport run``, a test, the CLI) and turns "could not set lock" failures into waiting.
+DuckDB lets one process write a file, or any number of processes read it, never both: a reader
+that opens while a writer has the file gets "Could not set lock", and so does a writer (or
+``dbt build``) that opens while a reader has it. Dagster's ``duckdb_writer`` pool serialises writer
+steps inside one Dagster instance; the lock file beside the warehouse makes that a wait instead of
+an error for everything else (a second ``govreport run``, a check, a test, the CLI): writers hold it
+exclusively (:func:`open_warehouse`, :func:`warehouse_lock`), readers share it (:func:`read_warehouse`),
+so readers never wait for each other, only for a writer that is writing.
+
+Readers read the building warehouse, not the published snapshot: a check must see what this run
+just loaded, and the snapshot is one publish behind.
 """
 
 from __future__ import annotations
@@ -32,21 +39,26 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
 
+def _flock(handle, mode: int, warehouse: Path, what: str, log=None) -> None:
+    """``flock(handle, mode)``, saying so in ``log`` when it has to wait."""
+    try:
+        fcntl.flock(handle, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        started = time.monotonic()
+        if log is not None:
+            log.info(f"waiting for the warehouse {what} lock on {warehouse}")
+        fcntl.flock(handle, mode)
+        if log is not None:
+            log.info(f"got the warehouse {what} lock after {time.monotonic() - started:.1f}s")
+
+
 @contextmanager
 def warehouse_lock(warehouse: Path, log=None) -> Iterator[None]:
-    """Hold the exclusive writer lock of ``warehouse`` (blocks until it is free)."""
+    """Hold the exclusive writer lock of ``warehouse`` (blocks until no writer or reader holds it)."""
     warehouse = Path(warehouse)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path(warehouse), "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            started = time.monotonic()
-            if log is not None:
-                log.info(f"waiting for the warehouse writer lock on {warehouse}")
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            if log is not None:
-                log.info(f"got the warehouse writer lock after {time.monotonic() - started:.1f}s")
+        _flock(handle, fcntl.LOCK_EX, warehouse, "writer", log)
         try:
             # The lock is ours, so any dbt still building this warehouse outlived a killed run and
             # would hold DuckDB's write lock: clear it (PR_SET_PDEATHSIG normally prevents this).
@@ -82,6 +94,63 @@ def connect_recovering(connect: Callable[[], T], log=None) -> T:
         if log is not None:
             log.warning(f"cleared a stale DuckDB lock held by dbt (pid {pid}) left by a dead run")
         return connect()
+
+
+@contextmanager
+def reader_lock(warehouse: Path, log=None) -> Iterator[None]:
+    """Hold a shared reader lock of ``warehouse``: waits only while a writer holds it.
+
+    Where the lock file cannot be opened (a read-only folder), no writer can work either, so the
+    read goes ahead without it.
+    """
+    warehouse = Path(warehouse)
+    try:
+        handle = open(lock_path(warehouse), "a+")  # noqa: SIM115 - closed below
+    except OSError:
+        try:
+            handle = open(lock_path(warehouse))  # noqa: SIM115 - an existing lock file in a read-only folder
+        except OSError:
+            yield
+            return
+    with handle:
+        _flock(handle, fcntl.LOCK_SH, warehouse, "reader", log)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def read_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the building warehouse read-only under a shared reader lock (never the writer lock).
+
+    Many readers (checks, ``govreport run``'s summary, the CLI) read at once; a reader waits only
+    while a writer (load, ``dbt build``, publish) holds the file. A dbt orphaned by a dead run that
+    still holds DuckDB's lock is cleared as for a writer (no live run of ours can hold the file while
+    we hold the reader lock). The connection is a fresh in-memory DuckDB with the file attached
+    read-only, so it never shares DuckDB's per-process cache with a writer of the same process.
+    """
+    warehouse = Path(warehouse)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"no warehouse at {warehouse}")
+    with reader_lock(warehouse, log=log):
+        con = connect_recovering(lambda: _attach_read_only(warehouse), log=log)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _attach_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    try:
+        path = str(warehouse).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 @contextmanager

@@ -9,9 +9,6 @@ never duplicates or drops facts.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from pipelines.landing.store import LandingStore
+from pipelines.warehouse.faults import Pause, pause_at
 from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
 from pipelines.warehouse.schema import PARTITIONED_TABLES
 
@@ -166,14 +164,6 @@ def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, report_id:
     summary.duplicates[loser] = winner
 
 
-def _pause_for_fault_tests() -> None:
-    """Let a test kill the process while a load is in flight (set ``GOVREPORT_TEST_PAUSE_BEFORE_COMMIT``)."""
-    seconds = os.environ.get("GOVREPORT_TEST_PAUSE_BEFORE_COMMIT")
-    if seconds:
-        print("govreport-load: paused before commit", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
-
-
 def _guard_removals(con, store: LandingStore, policy: RemovalPolicy, to_remove: list[str],
                     to_load: list[str]) -> None:
     """Apply the removal guard to a load plan (loaded reports removed, or re-staged as unreadable)."""
@@ -196,6 +186,7 @@ def sync_raw_tables(
     log=None,
     policy: RemovalPolicy | None = None,
     corrections: list[dict] | None = None,
+    pause: Pause | None = None,
 ) -> LoadSummary:
     """Bring the raw tables in line with the staged partitions, in one transaction.
 
@@ -204,7 +195,8 @@ def sync_raw_tables(
     a load that would remove too many loaded reports, or a report whose file became unreadable,
     raises :class:`~pipelines.warehouse.guard.RemovalRefused` before anything is changed.
     ``corrections`` (rows of the corrections CSV, see ``pipelines.corrections.csvfile``) replace
-    ``raw.corrections`` in the same transaction; ``None`` leaves that table alone.
+    ``raw.corrections`` in the same transaction; ``None`` leaves that table alone. ``pause`` is a
+    fault-test hook called with ``"before_commit"`` (see :mod:`pipelines.warehouse.faults`).
     """
     summary = LoadSummary()
     staged = store.ready_partitions()
@@ -236,7 +228,7 @@ def sync_raw_tables(
         rows: dict[str, list[dict]] = {t: [] for t in PARTITIONED_TABLES}
         for i, key in enumerate(to_load, 1):
             if log is not None and (i % 200 == 0 or i == len(to_load)):
-                log.info(f"load: prepared {i}/{len(to_load)} partitions")
+                log.info(f"load: {i}/{len(to_load)} partitions prepared")
             staged_doc, _ = store.read_document(key)
             extraction = store.read_extraction(key)
             for issue in staged_doc.get("issues", []):
@@ -313,7 +305,7 @@ def sync_raw_tables(
             summary.rows_inserted.setdefault(table, 0)
         if corrections is not None:
             summary.rows_inserted["corrections"] = replace_corrections(con, corrections, now)
-        _pause_for_fault_tests()
+        pause_at(pause, "before_commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

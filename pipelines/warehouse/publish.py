@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from pipelines.warehouse.faults import Pause, pause_at
 
 try:  # POSIX only; on other platforms publishes are not serialised across processes
     import fcntl
@@ -29,11 +30,6 @@ except ImportError:  # pragma: no cover
 _SRC = "__govreport_src"
 _DST = "__govreport_dst"
 _RO = "wh"
-
-# Test hook: "<stage>:<marker path>" makes a publish write the marker at that stage and wait while
-# the marker exists (a test deletes it to continue, or kills the process). Stages: "copying"
-# (inside the copy transaction) and "before_replace" (temp file complete, not yet swapped in).
-TEST_PAUSE_ENV = "GOVREPORT_PUBLISH_TEST_PAUSE"
 
 
 @dataclass(frozen=True)
@@ -88,6 +84,7 @@ def publish_snapshot(
     *,
     storage_version: str | None = None,
     before_swap: Callable[[Path], None] | None = None,
+    pause: Pause | None = None,
 ) -> PublishResult:
     """Copy the warehouse's ``schemas`` into a new file and atomically swap it onto ``published``.
 
@@ -98,7 +95,9 @@ def publish_snapshot(
     ``storage_version`` (e.g. ``"v1.1.0"``) writes a file older DuckDB readers can open.
     ``before_swap(tmp)`` runs on the complete new snapshot just before it is swapped in (the
     Parquet exports are made there, see :func:`publish_with_exports`); if it raises, nothing is swapped.
-    Raises on any failure, leaving the previous published file untouched.
+    Raises on any failure, leaving the previous published file untouched. ``pause`` is a fault-test
+    hook called at ``"copying"`` (inside the copy transaction) and ``"before_replace"`` (temp file
+    complete, not yet swapped in); see :mod:`pipelines.warehouse.faults`.
     """
     warehouse = Path(warehouse).resolve()
     published = Path(published).resolve()
@@ -112,8 +111,8 @@ def publish_snapshot(
         _remove_stale_temps(published)
         tmp = published.with_name(f"{published.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            tables, views = _copy_into(warehouse, tmp, schemas, storage_version)
-            _pause_for_test("before_replace")
+            tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause)
+            pause_at(pause, "before_replace")
             _fsync(tmp)
             if before_swap is not None:
                 before_swap(tmp)
@@ -182,14 +181,17 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
     return counts
 
 
-def publish_with_exports(warehouse: Path, published: Path, export_dir: Path) -> tuple[PublishResult, dict[str, int]]:
+def publish_with_exports(
+    warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None
+) -> tuple[PublishResult, dict[str, int]]:
     """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
     of every table in it together, or neither.
 
     The new snapshot is built in a temp file; the marts are exported from it into a temp folder
     inside ``export_dir``; only when both are complete are the Parquet files moved into place
     and the snapshot swapped in (renames in the same folders, nothing left to fail). A failure
-    before that leaves the previous snapshot and the previous exports as they were.
+    before that leaves the previous snapshot and the previous exports as they were. ``pause`` as
+    for :func:`publish_snapshot`, plus ``"exports_ready"``.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
@@ -202,14 +204,14 @@ def publish_with_exports(warehouse: Path, published: Path, export_dir: Path) -> 
             staging = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             try:
                 counts.update(_export_to(tmp_snapshot, staging, None))
-                _pause_for_test("exports_ready")
+                pause_at(pause, "exports_ready")
                 for name in sorted(counts):
                     os.replace(staging / f"{name}.parquet", export_dir / f"{name}.parquet")
                 _fsync(export_dir)
             finally:
                 _remove_tree(staging)
 
-    result = publish_snapshot(warehouse, published, before_swap=export_then_move)
+    result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause)
     return result, counts
 
 
@@ -223,7 +225,7 @@ def _remove_tree(path: Path) -> None:
 
 
 def _copy_into(
-    warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None
+    warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None
 ) -> tuple[dict[str, int], list[str]]:
     """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it."""
     con = duckdb.connect(":memory:")
@@ -251,7 +253,7 @@ def _copy_into(
             for column, text in comments.get((schema, name), []):
                 con.execute(f"COMMENT ON COLUMN {_DST}.{rel}.{quote_ident(column)} IS {quote_literal(text)}")
             if i == 0:
-                _pause_for_test("copying")
+                pause_at(pause, "copying")
         con.execute("COMMIT")
         con.execute(f"DETACH {_SRC}")  # release the building warehouse as early as possible
         counts = {
@@ -363,14 +365,3 @@ def _fsync(path: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _pause_for_test(stage: str) -> None:
-    """Test hook (see ``TEST_PAUSE_ENV``); a no-op unless the variable names this stage."""
-    spec = os.environ.get(TEST_PAUSE_ENV)
-    if not spec or not spec.startswith(stage + ":"):
-        return
-    marker = Path(spec.split(":", 1)[1])
-    marker.write_text(str(os.getpid()))
-    while marker.exists():
-        time.sleep(0.01)

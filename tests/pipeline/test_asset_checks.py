@@ -13,11 +13,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster_duckdb import DuckDBResource
 
 from pipelines import paths
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
+from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.runner import run_pipeline
 from pipelines.warehouse import rules as quality
 from tests.conftest import SAMPLE_REPORTS
@@ -123,14 +123,14 @@ def test_each_dbt_check_warns_on_its_planted_bad_rows(healthy, tmp_path):
 def test_row_counts_check_passes_on_the_sample_and_fails_without_facts(healthy, tmp_path):
     outcome, instance = healthy
     context = dg.build_asset_check_context(instance=instance)
-    assert checks.row_counts_sane(context, duckdb=DuckDBResource(database=str(outcome.warehouse))).passed
+    assert checks.row_counts_sane(context, warehouse=WarehouseResource(path=str(outcome.warehouse))).passed
     broken = tmp_path / "broken.duckdb"
     shutil.copy(outcome.warehouse, broken)
     con = duckdb.connect(str(broken))
     con.execute("DELETE FROM raw.facts")
     con.close()
     result = checks.row_counts_sane(dg.build_asset_check_context(instance=instance),
-                                    duckdb=DuckDBResource(database=str(broken)))
+                                    warehouse=WarehouseResource(path=str(broken)))
     assert result.passed is False and "no facts extracted" in result.metadata["details"].value
 
 
@@ -139,7 +139,7 @@ def test_row_count_check_notices_lost_files(healthy):
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions(REPORTS_PARTITION, ["city/南京市/2024", "city/lost/2024"])
         result = checks.row_counts_sane(dg.build_asset_check_context(instance=instance),
-                                        duckdb=DuckDBResource(database=str(outcome.warehouse)))
+                                        warehouse=WarehouseResource(path=str(outcome.warehouse)))
     assert result.passed is False and "files were lost" in result.metadata["details"].value
 
 

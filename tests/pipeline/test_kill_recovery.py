@@ -15,6 +15,7 @@ import pytest
 
 from pipelines.defs.runner import run_pipeline
 from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
+from tests.pipeline.helpers import query
 
 
 def _children() -> dict[int, list[int]]:
@@ -92,3 +93,37 @@ def test_kill_during_dbt_build_leaves_no_orphans_and_next_run_succeeds(tmp_path:
     outcome = run_pipeline(reports, warehouse, instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, outcome.error
     assert outcome.table_counts["main.fct_indicator_facts"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["before_commit", "before_replace"])
+def test_run_killed_mid_commit_leaves_nothing_half_done(tmp_path: Path, stage: str):
+    """`govreport run --fault-pause` stops the load (or the publish) at its commit; a kill there changes nothing."""
+    reports = tmp_path / "reports"
+    shutil.copytree(SAMPLE_REPORTS, reports)
+    warehouse = tmp_path / "wh" / "govreport.duckdb"
+    marker = tmp_path / "paused"
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports), "--warehouse", str(warehouse),
+         "--fault-pause", f"{stage}:{marker}"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        while not marker.exists():
+            assert proc.poll() is None, "the run ended before its pause point"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    published = warehouse.with_name("govreport.published.duckdb")
+    if stage == "before_commit":
+        assert query(warehouse, "SELECT count(*) FROM raw.facts") == [(0,)]  # the load's transaction never landed
+    assert not published.exists()  # nothing was ever published
+    outcome = run_pipeline(reports, warehouse, instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, outcome.error
+    facts = outcome.table_counts["raw.facts"]
+    assert facts > 0 and query(published, "SELECT count(*) FROM fct_indicator_facts") == [(facts,)]

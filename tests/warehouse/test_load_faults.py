@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -25,9 +25,10 @@ LOAD_IN_SUBPROCESS = textwrap.dedent(
     from pathlib import Path
     from pipelines.landing.store import LandingStore
     from pipelines.warehouse.connection import open_warehouse
+    from pipelines.warehouse.faults import marker_pause
     from pipelines.warehouse.load import sync_raw_tables
     with open_warehouse(Path(sys.argv[1])) as con:
-        sync_raw_tables(con, LandingStore(Path(sys.argv[2])))
+        sync_raw_tables(con, LandingStore(Path(sys.argv[2])), pause=marker_pause(sys.argv[3]))
     """
 )
 
@@ -65,13 +66,13 @@ def test_killed_load_leaves_previous_state_and_next_load_completes(tmp_path: Pat
     store.write_extraction("city/甲市/2024", store.write_document("city/甲市/2024", stage_one),
                            extraction_payload(stage_one["document"]))
 
+    marker = tmp_path / "paused"
     proc = subprocess.Popen(
-        [sys.executable, "-c", LOAD_IN_SUBPROCESS, str(warehouse), str(store.root)],
-        env={**os.environ, "GOVREPORT_TEST_PAUSE_BEFORE_COMMIT": "60"},
-        stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-c", LOAD_IN_SUBPROCESS, str(warehouse), str(store.root), f"before_commit:{marker}"],
     )
-    line = proc.stderr.readline()
-    assert "paused before commit" in line, line
+    while not marker.exists():
+        assert proc.poll() is None, "the load exited before its pause point"
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL

@@ -18,7 +18,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.warehouse.publish import TEST_PAUSE_ENV, connect_read_only, export_marts, publish_snapshot
+from pipelines.warehouse.publish import connect_read_only, export_marts, publish_snapshot
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -280,8 +280,9 @@ PUBLISHER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
+    from pipelines.warehouse.faults import marker_pause
     from pipelines.warehouse.publish import publish_snapshot
-    publish_snapshot(Path(sys.argv[1]), Path(sys.argv[2]))
+    publish_snapshot(Path(sys.argv[1]), Path(sys.argv[2]), pause=marker_pause(sys.argv[3]))
     """
 )
 
@@ -295,8 +296,9 @@ def test_killed_publish_leaves_previous_snapshot_and_republish_works(tmp_path: P
     publish_snapshot(warehouse, published)
     _write_generation(warehouse, 2)
 
-    env = {**os.environ, TEST_PAUSE_ENV: f"{stage}:{marker}", "PYTHONPATH": str(PROJECT_ROOT)}
-    victim = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(warehouse), str(published)], env=env)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    victim = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(warehouse), str(published), f"{stage}:{marker}"],
+                              env=env)
     try:
         while not marker.exists():
             assert victim.poll() is None, "publisher exited before reaching the pause point"

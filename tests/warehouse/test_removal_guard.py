@@ -153,7 +153,7 @@ def test_allow_removal_lets_the_operator_mean_it(six_loaded, tmp_path, monkeypat
     empty.mkdir()
     seen = []
 
-    def stop_here(reports_dir=None, warehouse=None, corrections=None, *, allow_removal=None):
+    def stop_here(reports_dir=None, warehouse=None, corrections=None, *, allow_removal=None, **_):
         seen.append(allow_removal)
         raise _GuardPassed()
 

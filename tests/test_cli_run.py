@@ -1,0 +1,112 @@
+"""`govreport run` as a newcomer sees it: a few stage lines and a summary; Dagster's log behind --verbose."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
+from tests.pipeline.helpers import query
+
+pytestmark = pytest.mark.slow
+
+STAGE_LABELS = ("read files", "extract", "load", "dbt build", "publish")
+
+
+def _env() -> dict[str, str]:
+    # an ephemeral Dagster instance, like a newcomer's first run
+    return {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    """`govreport run ARGS` with stdout and stderr in one stream, not a terminal (as in a CI log)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", *args], cwd=PROJECT_ROOT, env=_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("cli_run")
+    shutil.copytree(SAMPLE_REPORTS, root / "reports")
+    return root / "reports", root / "wh" / "govreport.duckdb"
+
+
+def test_quiet_run_prints_stage_lines_and_a_summary_of_the_marts(sample):
+    reports, warehouse = sample
+    proc = _run("--reports", str(reports), "--warehouse", str(warehouse))
+    assert proc.returncode == 0, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert len(lines) < 60, proc.stdout
+    assert "\r" not in proc.stdout  # one line per stage, no in-place updates outside a terminal
+    assert "DEBUG" not in proc.stdout and "STEP_START" not in proc.stdout
+    assert "Warning" not in proc.stdout and "Building prefix dict" not in proc.stdout  # no library chatter
+    for label in STAGE_LABELS:
+        assert sum(line.startswith(label) for line in lines) == 1, (label, proc.stdout)
+    facts = query(warehouse, "SELECT count(*) FROM raw.facts")[0][0]
+    assert facts > 0
+    assert re.search(rf"^extract +1 reports: {facts} facts", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^ +reports loaded +1$", proc.stdout, re.M)
+    assert re.search(r"^ +quarantined +0$", proc.stdout, re.M)
+    assert re.search(rf"^ +facts \(raw.facts\) +{facts}$", proc.stdout, re.M)
+    marts = query(warehouse, "SELECT schema_name, table_name FROM duckdb_tables() "
+                             "WHERE table_name LIKE 'fct\\_%' ESCAPE '\\' OR table_name LIKE 'dim\\_%' ESCAPE '\\'")
+    assert len(marts) >= 5
+    for schema, table in marts:
+        rows = query(warehouse, f'SELECT count(*) FROM "{schema}"."{table}"')[0][0]
+        assert re.search(rf"^ +{schema}\.{table} +{rows}$", proc.stdout, re.M), (table, rows, proc.stdout)
+    assert f"Published (BI tools):  {warehouse.with_name('govreport.published.duckdb')}" in proc.stdout
+    assert f"Parquet exports:       {warehouse.parent / 'exports'}" in proc.stdout
+
+
+def test_verbose_run_prints_dagster_events_and_dbt_output(sample):
+    reports, warehouse = sample
+    proc = _run("--reports", str(reports), "--warehouse", str(warehouse), "--verbose")
+    assert proc.returncode == 0, proc.stdout
+    assert "STEP_START" in proc.stdout and "ASSET_MATERIALIZATION" in proc.stdout
+    assert "Running with dbt=" in proc.stdout  # dbt's own lines, through the run's log
+    assert "raw.facts" in proc.stdout  # every table listed
+
+
+def test_run_on_a_terminal_updates_the_stage_line_in_place(sample):
+    reports, warehouse = sample
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: govreport run on a terminal
+        os.chdir(PROJECT_ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports),
+                                   "--warehouse", str(warehouse)], _env())
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, screen
+    assert "\r\x1b[K" in screen  # the stage line is redrawn in place
+    assert re.search(r"\r\x1b\[Kdbt build +\d+ models and seeds built", screen), screen
+
+
+def test_failed_run_says_why_with_exit_status_1(sample, tmp_path: Path):
+    reports, warehouse = sample
+    bad = tmp_path / "corrections.csv"
+    bad.write_text("not,a,corrections,header\n1,2,3,4\n", encoding="utf-8")
+    proc = _run("--reports", str(reports), "--warehouse", str(warehouse), "--corrections", str(bad))
+    assert proc.returncode == 1, proc.stdout
+    assert len(proc.stdout.splitlines()) < 60, proc.stdout
+    error = [line for line in proc.stdout.splitlines() if line.startswith("govreport run: error:")]
+    assert error and "step raw_tables failed" in error[0] and str(bad) in error[0], proc.stdout
+    assert "--verbose" in error[0]
+    assert "Traceback" not in proc.stdout
