@@ -125,7 +125,7 @@ def run_pipeline(
     log (``govreport run``; ``--verbose`` keeps the console log). ``fault_pause`` is for fault tests
     only (see :mod:`pipelines.warehouse.faults`).
     """
-    from pipelines.definitions import build_definitions
+    from pipelines.defs.build import build_definitions
 
     reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
     if not reports_dir.is_dir():

@@ -69,7 +69,7 @@ def dbt_build(warehouse: Path, target: Path) -> dict[str, str]:
 
 
 def test_dbt_checks_are_asset_checks_of_the_definitions():
-    from pipelines.definitions import build_definitions
+    from pipelines.defs.build import build_definitions
 
     keys = build_definitions().resolve_asset_graph().asset_check_keys
     for name, (asset, _) in DBT_CHECKS.items():

@@ -18,7 +18,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
     import sys
     from pathlib import Path
     import dagster as dg
-    from pipelines.definitions import build_definitions
+    from pipelines.defs.build import build_definitions
     from pipelines.defs.automation import REPORT_JOB
 
     reports, warehouse, key = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]

@@ -8,8 +8,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.definitions import build_definitions
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, daily_full_refresh, report_folder_sensor
+from pipelines.defs.build import build_definitions
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
 from pipelines.defs.runner import run_pipeline

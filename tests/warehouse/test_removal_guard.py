@@ -146,7 +146,7 @@ class _GuardPassed(Exception):
 def test_allow_removal_lets_the_operator_mean_it(six_loaded, tmp_path, monkeypatch, capsys):
     """``--allow-removal`` (or ``GOVREPORT_ALLOW_REMOVAL=1``) on an empty folder: the guard lets the run go
     ahead (stopped right there: the removal itself is the loader's, tested above with ``allow=True``)."""
-    import pipelines.definitions
+    import pipelines.defs.build
 
     _, _, warehouse = six_loaded
     empty = tmp_path / "empty"
@@ -157,7 +157,7 @@ def test_allow_removal_lets_the_operator_mean_it(six_loaded, tmp_path, monkeypat
         seen.append(allow_removal)
         raise _GuardPassed()
 
-    monkeypatch.setattr(pipelines.definitions, "build_definitions", stop_here)
+    monkeypatch.setattr(pipelines.defs.build, "build_definitions", stop_here)
     assert cli_main(["run", "--reports", str(empty), "--warehouse", str(warehouse), "--allow-removal"]) == 1
     assert "_GuardPassed" in capsys.readouterr().err and seen == [True]
     monkeypatch.setenv("GOVREPORT_ALLOW_REMOVAL", "1")
