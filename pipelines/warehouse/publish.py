@@ -185,7 +185,7 @@ def publish_with_exports(
     warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None
 ) -> tuple[PublishResult, dict[str, int]]:
     """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
-    of every table in it together, or neither.
+    of every table in it together, or neither; Parquet files of tables it no longer holds are removed.
 
     The new snapshot is built in a temp file; the marts are exported from it into a temp folder
     inside ``export_dir``; only when both are complete are the Parquet files moved into place
@@ -201,15 +201,19 @@ def publish_with_exports(
         with _exclusive_lock(export_dir / ".export.lock"):
             for stale in export_dir.glob(".next-*"):
                 _remove_tree(stale)
-            staging = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            incoming = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
             try:
-                counts.update(_export_to(tmp_snapshot, staging, None))
+                counts.update(_export_to(tmp_snapshot, incoming, None))
                 pause_at(pause, "exports_ready")
                 for name in sorted(counts):
-                    os.replace(staging / f"{name}.parquet", export_dir / f"{name}.parquet")
+                    os.replace(incoming / f"{name}.parquet", export_dir / f"{name}.parquet")
+                # A table the snapshot no longer holds must not linger as an export beside the fresh ones.
+                for old in export_dir.glob("*.parquet"):
+                    if old.stem not in counts:
+                        old.unlink()
                 _fsync(export_dir)
             finally:
-                _remove_tree(staging)
+                _remove_tree(incoming)
 
     result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause)
     return result, counts

@@ -32,6 +32,7 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("dbt_build")
     warehouse = tmp / "govreport.duckdb"
     build_raw_warehouse(warehouse)
+    plant_old_layout(warehouse)
     saved = {k: os.environ.get(k) for k in ("GOVREPORT_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS")}
     os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
@@ -58,6 +59,14 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory):
             else:
                 os.environ[key] = value
     yield warehouse, result, tmp / "target"
+
+
+def plant_old_layout(warehouse: Path) -> None:
+    """Relations an older layout built in ``main`` (dbt does not drop what it no longer builds)."""
+    connection = duckdb.connect(str(warehouse))
+    connection.execute("CREATE TABLE main.stg_raw__facts AS SELECT 1 AS stale")
+    connection.execute("CREATE VIEW main.int_indicator_values AS SELECT 1 AS stale")
+    connection.close()
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +137,8 @@ def test_layers_in_their_schemas(con):
         "select table_name, schema_name from duckdb_tables() where table_name like 'int_%'").fetchall()}
     assert schemas == {"int_facts_corrected": "intermediate", "int_indicator_values": "intermediate"}
     assert con.execute("select count(*) from duckdb_views() where schema_name = 'main' and not internal").fetchone() == (0,)
+    # the old layout's copies in main are dropped after the run (macros/drop_stale_relations.sql)
+    assert not {t for t in tables if t.startswith(("stg_", "int_"))}
     headline = con.execute("select report_id from test_failures.headline_facts_present order by 1").fetchall()
     assert headline == [("province/广东省/2026",), ("province/浙江省/2026",)]
 

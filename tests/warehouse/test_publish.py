@@ -18,7 +18,12 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines.warehouse.publish import connect_read_only, export_marts, publish_snapshot
+from pipelines.warehouse.publish import (
+    connect_read_only,
+    export_marts,
+    publish_snapshot,
+    publish_with_exports,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -345,6 +350,18 @@ def test_export_marts_writes_parquet_per_mart(tmp_path: Path) -> None:
     assert table.column("region").to_pylist() == ["南京市"]
     assert table.column("actual_value").to_pylist() == [4.6]
     assert table.column("met").to_pylist() == [False]
+
+
+def test_publish_with_exports_removes_exports_of_tables_the_snapshot_lost(tmp_path: Path) -> None:
+    warehouse, exports = tmp_path / "wh.duckdb", tmp_path / "exports"
+    _build_warehouse(warehouse)
+    exports.mkdir()
+    (exports / "stg_raw__facts.parquet").write_bytes(b"an export of a table an older layout published")
+
+    _, counts = publish_with_exports(warehouse, tmp_path / "wh.published.duckdb", exports)
+
+    assert sorted(p.stem for p in exports.glob("*.parquet")) == sorted(counts)
+    assert "stg_raw__facts" not in counts
 
 
 def test_export_marts_explicit_tables_from_the_building_warehouse(tmp_path: Path) -> None:
