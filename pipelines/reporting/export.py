@@ -66,14 +66,26 @@ STATA_NAME_MAX = 32
 STATA_LABEL_MAX = 80
 
 # Column -> logical type, for writing and for reading back. "str" | "int" | "float" | "bool".
-FACT_COLUMNS: dict[str, str] = {
-    "fact_id": "str",
+# The region columns every export starts with, and their labels.
+REGION_COLUMNS: dict[str, str] = {
     "region": "str",
     "admin_code": "str",
     "region_level": "str",
     "admin_level": "str",
     "parent_code": "str",
     "province_code": "str",
+}
+REGION_LABELS = {
+    "region": "地区 region",
+    "admin_code": "行政区划代码 administrative division code (GB/T 2260)",
+    "region_level": "报告层级 report level",
+    "admin_level": "行政级别 administrative level",
+    "parent_code": "上级行政区划代码 parent code",
+    "province_code": "省级行政区划代码 province code",
+}
+FACT_COLUMNS: dict[str, str] = {
+    "fact_id": "str",
+    **REGION_COLUMNS,
     "report_id": "str",
     "report_year": "int",
     "indicator_id": "str",
@@ -100,12 +112,7 @@ FACT_COLUMNS: dict[str, str] = {
 }
 FACT_LABELS = {
     "fact_id": "事实编号 fact id",
-    "region": "地区 region",
-    "admin_code": "行政区划代码 administrative division code (GB/T 2260)",
-    "region_level": "报告层级 report level",
-    "admin_level": "行政级别 administrative level",
-    "parent_code": "上级行政区划代码 parent code",
-    "province_code": "省级行政区划代码 province code",
+    **REGION_LABELS,
     "report_id": "报告 report id",
     "report_year": "报告年份 report year",
     "indicator_id": "指标编号 indicator id",
@@ -131,21 +138,11 @@ FACT_LABELS = {
     "extractor_version": "抽取器版本 extractor version",
 }
 PANEL_KEYS: dict[str, str] = {
-    "region": "str",
-    "admin_code": "str",
-    "region_level": "str",
-    "admin_level": "str",
-    "parent_code": "str",
-    "province_code": "str",
+    **REGION_COLUMNS,
     "year": "int",
 }
 KEY_LABELS = {
-    "region": "地区 region",
-    "admin_code": "行政区划代码 administrative division code (GB/T 2260)",
-    "region_level": "报告层级 report level",
-    "admin_level": "行政级别 administrative level",
-    "parent_code": "上级行政区划代码 parent code",
-    "province_code": "省级行政区划代码 province code",
+    **REGION_LABELS,
     "year": "年份 year the value describes",
 }
 PROVENANCE_COLUMNS: dict[str, str] = {
