@@ -19,7 +19,7 @@ from pipelines import cli
 from pipelines.defs.runner import RunOutcome, run_pipeline
 from pipelines.extract.facts import Fact
 from pipelines.landing import work as process
-from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
+from tests.paths import SAMPLE_CORRECTIONS, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
 
 NANJING = "city/南京市/2024"
@@ -70,7 +70,7 @@ def build_scenario(root: Path, monkeypatch_factory: Callable[[], pytest.MonkeyPa
     reports = root / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
     corrections = root / "corrections.csv"
-    shutil.copy(PROJECT_ROOT / "data" / "corrections.csv", corrections)
+    shutil.copy(SAMPLE_CORRECTIONS, corrections)
     warehouse = root / "wh" / "govreport.duckdb"
     instance = dg.DagsterInstance.ephemeral()
     sc = Scenario(root, corrections, warehouse, warehouse.with_name("govreport.published.duckdb"))

@@ -12,19 +12,13 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
-from pipelines.defs.runner import run_pipeline
 from pipelines.warehouse import rules as quality
-from tests.conftest import SAMPLE_REPORTS
 
 
 @pytest.fixture(scope="module")
-def healthy(tmp_path_factory):
-    root = tmp_path_factory.mktemp("checks")
-    shutil.copytree(SAMPLE_REPORTS, root / "reports")
-    instance = dg.DagsterInstance.ephemeral()
-    outcome = run_pipeline(root / "reports", root / "wh" / "govreport.duckdb", instance=instance)
-    assert outcome.success, outcome.error
-    return outcome.warehouse, instance
+def healthy(sample_build):
+    """The session's sample warehouse (read-only here: breakages go to a copy) and its Dagster instance."""
+    return sample_build.warehouse, sample_build.instance
 
 
 def broken_copy(warehouse: Path, tmp_path: Path, *statements: str) -> DuckDBResource:

@@ -13,10 +13,10 @@ from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, daily_full_refres
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
 from pipelines.defs.runner import run_pipeline
-from tests.conftest import SAMPLE_REPORTS
+from tests.paths import NANJING_2024
 from tests.pipeline.helpers import query
 
-NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+NANJING_TEXT = NANJING_2024.read_text(encoding="utf-8")
 LOAD_ONLY = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
              dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),

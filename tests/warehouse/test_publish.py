@@ -19,8 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.warehouse.publish import TEST_PAUSE_ENV, connect_read_only, export_marts, publish_snapshot
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import PROJECT_ROOT
 
 
 def _build_warehouse(path: Path) -> None:
