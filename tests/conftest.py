@@ -16,6 +16,7 @@ import pytest
 
 from tests.paths import (  # noqa: F401  (PROJECT_ROOT, SAMPLE_REPORTS, SHARED: re-exported for older imports)
     PROJECT_ROOT,
+    SAMPLE_CORRECTIONS,
     SAMPLE_REPORTS,
     SHARED,
     SHARED_GOLD,
@@ -56,7 +57,7 @@ class SampleBuild:
     second: RunOutcome  # the re-run on unchanged files: it must change nothing
     facts_after_first: list[tuple]  # tests.pipeline.helpers.fact_rows after the first run
     instance: dg.DagsterInstance  # the instance both runs used (partitions registered)
-    reports: Path  # a copy of data/reports
+    root: Path  # holds reports/ (a copy of data/reports), corrections.csv (a copy of data's) and wh/
 
     @property
     def warehouse(self) -> Path:
@@ -74,7 +75,8 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
     """One warehouse per session for the tests that only read it (do not write to it; copy it first).
 
     ingest -> extract -> landing -> raw tables -> dbt build -> checks -> publish, on a copy of the
-    bundled sample, then the same run again (the idempotency tests compare the two).
+    bundled sample and its (empty) corrections file, then the same run again (the idempotency tests
+    compare the two). The correction scenario starts from a copy of it.
     """
     import dagster as dg
 
@@ -84,19 +86,21 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> SampleBuild:
     root = tmp_path_factory.mktemp("sample")
     reports = root / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
+    corrections = root / "corrections.csv"
+    shutil.copy(SAMPLE_CORRECTIONS, corrections)
     warehouse = root / "wh" / "govreport.duckdb"
     instance = dg.DagsterInstance.ephemeral()
-    first = run_pipeline(reports, warehouse, instance=instance)
+    first = run_pipeline(reports, warehouse, instance=instance, corrections=corrections)
     assert first.success, first.error
     facts_after_first = fact_rows(warehouse)
-    second = run_pipeline(reports, warehouse, instance=instance)
+    second = run_pipeline(reports, warehouse, instance=instance, corrections=corrections)
     assert second.success, second.error
-    return SampleBuild(first, second, facts_after_first, instance, reports)
+    return SampleBuild(first, second, facts_after_first, instance, root)
 
 
 @pytest.fixture(scope="session")
-def correction_scenario(tmp_path_factory):
-    """The sample run three times with corrections and a changed extractor (tests/corrections/scenario.py)."""
+def correction_scenario(sample_build, tmp_path_factory):
+    """The sample run, then twice more with corrections and a changed extractor (tests/corrections/scenario.py)."""
     from tests.corrections.scenario import build_scenario
 
-    return build_scenario(tmp_path_factory.mktemp("corrections"), pytest.MonkeyPatch)
+    return build_scenario(tmp_path_factory.mktemp("corrections"), pytest.MonkeyPatch, sample_build)
