@@ -31,6 +31,17 @@ if TYPE_CHECKING:
     from pipelines.defs.runner import RunOutcome
 
 
+# Fixtures that run builds of their own (beyond the one shared sample warehouse): a test that uses one is slow.
+SLOW_FIXTURES = {"correction_scenario", "reporting_warehouse"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that needs one of :data:`SLOW_FIXTURES` (directly or through another fixture)."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared``; skips the test when it is not present."""

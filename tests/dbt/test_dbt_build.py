@@ -10,6 +10,8 @@ import pytest
 from tests.dbt.fixtures import build_raw_warehouse
 from tests.paths import DBT_PROJECT_DIR
 
+pytestmark = pytest.mark.slow  # its own dbt build of the fixture rows
+
 dbt_main = pytest.importorskip("dbt.cli.main")
 
 MARTS = (

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines.defs.partitions import REPORTS_PARTITION
 from tests.pipeline.helpers import query
@@ -18,6 +19,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
     import sys
     from pathlib import Path
     import dagster as dg
+import pytest
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import REPORT_JOB
 
@@ -34,6 +36,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_parallel_partition_runs_all_succeed(tmp_path: Path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()

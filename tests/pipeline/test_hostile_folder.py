@@ -13,6 +13,8 @@ from pipelines.defs.runner import run_pipeline
 from tests.paths import NANJING_2024, SAMPLE_REPORTS
 from tests.pipeline.helpers import fact_rows, query
 
+pytestmark = pytest.mark.slow  # its own folder, run twice
+
 NANJING = NANJING_2024.read_text(encoding="utf-8")
 
 
