@@ -19,7 +19,6 @@ RUN_ONE_PARTITION = textwrap.dedent(
     import sys
     from pathlib import Path
     import dagster as dg
-import pytest
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import REPORT_JOB
 
