@@ -35,11 +35,10 @@ if TYPE_CHECKING:
 SLOW_FIXTURES = {"correction_scenario", "reporting_warehouse"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Mark ``slow`` every test that needs one of :data:`SLOW_FIXTURES` (directly or through another fixture)."""
-    for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+    if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
