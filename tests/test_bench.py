@@ -11,9 +11,7 @@ from pathlib import Path
 
 from bench import run as bench
 from pipelines.ingest import partition_key_for, read_report
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_REPORTS = PROJECT_ROOT / "data" / "reports"
+from tests.paths import SAMPLE_REPORTS
 
 POSITIVE_KEYS = (
     "extract_chars_per_s",

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 from pipelines.cli import main
-from tests.conftest import SAMPLE_REPORTS
+from tests.paths import NANJING_2024 as NANJING
 
-NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
 GOVREPORT = str(Path(sys.executable).parent / "govreport")
 REQUIRED = {"region", "region_level", "report_year", "indicator_id", "kind", "period_year", "measure", "value",
             "value_low", "value_high", "unit", "value_std", "unit_std", "qualifier", "quote", "char_start",

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import jieba
 import pytest
 
 from pipelines.extract import keywords
 from pipelines.extract.keywords import KeywordCount, count_keywords, curated_terms, stopwords, tokenize
-
-NANJING_2024 = Path(__file__).resolve().parents[1] / "data" / "reports" / "city" / "南京市" / "2024.txt"
+from tests.paths import NANJING_2024
 
 # Sentences copied from the Nanjing 2024 report.
 S_NEW_FORCES = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -25,29 +24,10 @@ from pipelines.landing.workers import (
 )
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import sync_raw_tables
-from tests.conftest import SAMPLE_REPORTS
+from tests.paths import NANJING_2024 as NANJING
+from tests.procs import alive, cmdline, descendants, kill_quietly, wait_gone
 
-NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
 DENSE = "地区生产总值增长1.1%，"
-
-
-def _alive(pid: int) -> bool:
-    """True while ``pid`` exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _wait_gone(pids: list[int], polls: int = 600) -> list[int]:
-    """Poll until every pid is gone (at most ``polls`` × 0.05 s); return those still alive."""
-    for _ in range(polls):
-        alive = [p for p in pids if _alive(p)]
-        if not alive:
-            return []
-        time.sleep(0.05)
-    return alive
 
 
 POOL_THEN_HANG = textwrap.dedent(
@@ -64,31 +44,14 @@ POOL_THEN_HANG = textwrap.dedent(
 )
 
 
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc)."""
-    tree: dict[int, list[int]] = {}
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                tree.setdefault(int(fh.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    out, todo = [], [pid]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
 def test_pool_workers_and_their_resource_tracker_die_with_a_killed_run():
     proc = subprocess.Popen([sys.executable, "-c", POOL_THEN_HANG], stdout=subprocess.PIPE, text=True)
     workers = [int(p) for p in proc.stdout.readline().split()]
-    everything = _descendants(proc.pid)  # the workers and multiprocessing's resource tracker
-    assert workers and set(workers) <= set(everything) and all(_alive(p) for p in workers)
+    everything = descendants(proc.pid)  # the workers and multiprocessing's resource tracker
+    assert workers and set(workers) <= set(everything) and all(alive(p) for p in workers)
     proc.kill()
     proc.wait()
-    assert _wait_gone(everything) == []
+    assert wait_gone(everything) == []
 
 
 EXEC_CHILD = textwrap.dedent(
@@ -114,7 +77,7 @@ def test_a_child_that_execs_like_the_dbt_wrapper_dies_with_its_parent():
         time.sleep(0.05)
     proc.kill()
     proc.wait()
-    assert _wait_gone([child]) == []
+    assert wait_gone([child]) == []
 
 
 def test_dbt_runs_through_the_wrapper():
@@ -142,20 +105,20 @@ def test_stale_dbt_of_a_dead_run_is_cleared(tmp_path):
     orphan.wait()  # its parent shell is gone: the sleeper is an orphan named like a dbt
     try:
         for _ in range(400):  # until the background subshell has exec-ed into the "dbt"
-            if _cmdline(pid).startswith("dbt-build-orphan"):
+            if cmdline(pid).startswith("dbt-build-orphan"):
                 break
             time.sleep(0.05)
         pidfile = tmp_path / "w.duckdb.dbt.pid"
         pidfile.write_text(str(pid))
         assert clear_stale_dbt(str(pidfile)) == pid
-        assert _wait_gone([pid]) == [] and not pidfile.exists()
+        assert wait_gone([pid]) == [] and not pidfile.exists()
     finally:
-        _kill_quietly(pid)
+        kill_quietly(pid)
 
     live = subprocess.Popen(["bash", "-c", "exec -a dbt-live sleep 600"])
     try:
         pidfile.write_text(str(live.pid))  # parent is this (python) test process: a live run
-        assert clear_stale_dbt(str(pidfile)) is None and _alive(live.pid)
+        assert clear_stale_dbt(str(pidfile)) is None and alive(live.pid)
     finally:
         live.kill()
         live.wait()
@@ -235,28 +198,12 @@ def test_a_duckdb_lock_held_by_an_orphaned_dbt_is_cleared(tmp_path):
                              stdout=subprocess.PIPE, text=True)
     assert shell.stdout.readline().strip() == "locked"
     shell.wait()  # the holder's parent shell is gone: an orphan, like a dbt that outlived a killed run
-    orphans = [int(p) for p in filter(str.isdigit, os.listdir("/proc")) if str(holder) in _cmdline(int(p))]
+    orphans = [int(p) for p in filter(str.isdigit, os.listdir("/proc")) if str(holder) in cmdline(int(p))]
     try:
-        assert len(orphans) == 1 and _alive(orphans[0])
+        assert len(orphans) == 1 and alive(orphans[0])
         with open_wh(warehouse) as con:
             assert con.execute("SELECT count(*) FROM raw.load_state").fetchone() == (0,)
-        assert _wait_gone(orphans) == []
+        assert wait_gone(orphans) == []
     finally:
         for pid in orphans:
-            _kill_quietly(pid)
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def _kill_quietly(pid: int) -> None:
-    """Kill a process this test started, if it is still there (no leak when an assertion fails)."""
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+            kill_quietly(pid)

@@ -1,6 +1,7 @@
 """The correction scenario shared by the corrections and review tests (built once per session).
 
-The bundled sample runs through the whole pipeline; three facts are corrected and one added with
+The bundled sample runs through the whole pipeline (the first run is the session's sample warehouse,
+copied: ``sample_build`` in tests/conftest.py); three facts are corrected and one added with
 ``govreport correct``; the pipeline runs again; then the extractor changes (new version, facts in
 reverse order, one fact no longer found) and the pipeline re-extracts and runs a third time.
 """
@@ -11,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 import pytest
@@ -19,8 +21,10 @@ from pipelines import cli
 from pipelines.defs.runner import RunOutcome, run_pipeline
 from pipelines.extract.facts import Fact
 from pipelines.landing import work as process
-from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
+
+if TYPE_CHECKING:
+    from tests.conftest import SampleBuild
 
 NANJING = "city/南京市/2024"
 CHANGED_VERSION = "9.9.9-test"
@@ -65,19 +69,19 @@ def changed_extractor(real: Callable[..., list[Fact]]) -> Callable[..., list[Fac
     return extract
 
 
-def build_scenario(root: Path, monkeypatch_factory: Callable[[], pytest.MonkeyPatch]) -> Scenario:
-    """Run the scenario under ``root``; ``monkeypatch_factory()`` gives a MonkeyPatch for the changed extractor."""
+def build_scenario(root: Path, monkeypatch_factory: Callable[[], pytest.MonkeyPatch], start: SampleBuild) -> Scenario:
+    """Run the scenario under ``root`` from a copy of ``start`` (the sample's first run, and its re-run that
+    changed nothing); ``monkeypatch_factory()`` gives a MonkeyPatch for the changed extractor."""
+    for name in ("reports", "wh"):
+        shutil.copytree(start.root / name, root / name)
     reports = root / "reports"
-    shutil.copytree(SAMPLE_REPORTS, reports)
     corrections = root / "corrections.csv"
-    shutil.copy(PROJECT_ROOT / "data" / "corrections.csv", corrections)
+    shutil.copy(start.root / "corrections.csv", corrections)
     warehouse = root / "wh" / "govreport.duckdb"
     instance = dg.DagsterInstance.ephemeral()
     sc = Scenario(root, corrections, warehouse, warehouse.with_name("govreport.published.duckdb"))
 
-    first = run_pipeline(reports, warehouse, instance=instance, corrections=corrections)
-    assert first.success, first.error
-    sc.runs.append(first)
+    sc.runs.append(start.first)
     sc.ids_first_run = {r[0] for r in query(sc.published, "SELECT fact_id FROM fct_indicator_facts")}
     for name, key in (("rejected", REJECTED), ("value_set", VALUE_SET), ("subject_set", SUBJECT_SET),
                       ("orphaned", ORPHANED)):

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.dbt.fixtures import build_raw_warehouse
+from tests.paths import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.slow  # its own dbt build of the fixture rows
 
 dbt_main = pytest.importorskip("dbt.cli.main")
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
 MARTS = (
     "fct_indicator_facts",
@@ -33,10 +33,9 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory):
     warehouse = tmp / "govreport.duckdb"
     build_raw_warehouse(warehouse)
     plant_old_layout(warehouse)
-    saved = {k: os.environ.get(k) for k in ("GOVREPORT_WAREHOUSE", "DBT_SEND_ANONYMOUS_USAGE_STATS")}
-    os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    try:
+    with pytest.MonkeyPatch.context() as mp:  # a module fixture: the function-scoped monkeypatch is not there
+        mp.setenv("GOVREPORT_WAREHOUSE", str(warehouse))
+        mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
         result = dbt_main.dbtRunner().invoke(
             [
                 "build",
@@ -52,12 +51,6 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory):
                 "--quiet",
             ]
         )
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     yield warehouse, result, tmp / "target"
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pipelines.extract import Fact, extract_facts
+from tests.paths import SHARED  # noqa: F401  (re-exported for older imports)
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 TARGET_INTRO = "二、2026年重点工作\n今年经济社会发展的主要预期目标是："
 
 

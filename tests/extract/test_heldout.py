@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract import Fact, extract_facts
+from tests.paths import SHARED_REPORTS
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-REPORTS = SHARED / "corpus" / "reports"
+REPORTS = SHARED_REPORTS
 
 pytestmark = pytest.mark.skipif(not REPORTS.exists(), reason="../shared not present")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from pipelines.extract import extract_facts
-from tests.extract.helpers import SHARED
+from tests.paths import SHARED_GOLD, SHARED_REPORTS
 
 GOLD = Path(__file__).parent / "gold"
-REPORTS = SHARED / "corpus" / "reports"
+REPORTS = SHARED_REPORTS
 pytestmark = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/corpus/reports not present")
 
 
@@ -43,7 +43,7 @@ def test_no_whole_region_fact_on_a_trap(trap: dict) -> None:
 def test_own_full_documents_scored() -> None:
     from pipelines.extract.evaluate import evaluate
 
-    report = evaluate(SHARED / "gold", scope="full")
+    report = evaluate(SHARED_GOLD, scope="full")
     own = [d for d in report.by_doc if d in {"province/河北省/2026", "county/呼伦贝尔市海拉尔区/2017"}]
     assert len(own) == 2
     for doc in own:

@@ -7,33 +7,25 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = PROJECT_ROOT / "data" / "reports" / "city" / "南京市" / "2024.txt"
-SHARED = PROJECT_ROOT.parent / "shared"
-CORPUS = SHARED / "corpus" / "reports"
-HTML_DIR = SHARED / "corpus" / "html"
+from tests.paths import NANJING_2024, SHARED_HTML, SHARED_REPORTS, require
 
 
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     """The Nanjing 2024 report shipped with the project (UTF-8)."""
-    return SAMPLE.read_text(encoding="utf-8")
+    return NANJING_2024.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     """``../shared/corpus/reports``; skips the test when ``../shared`` is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not present at {CORPUS} (fresh clone without ../shared)")
-    return CORPUS
+    return require(SHARED_REPORTS)
 
 
 @pytest.fixture(scope="session")
 def html_dir() -> Path:
     """``../shared/corpus/html``; skips the test when ``../shared`` is absent."""
-    if not HTML_DIR.is_dir():
-        pytest.skip(f"shared HTML pages not present at {HTML_DIR} (fresh clone without ../shared)")
-    return HTML_DIR
+    return require(SHARED_HTML)
 
 
 def make_cjk_pdf(paragraphs: list[str], per_page: int = 40) -> bytes:

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import read_report
-from tests.conftest import SAMPLE_REPORTS, SHARED
-
-CORPUS = SHARED / "corpus"
-NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
+from tests.paths import NANJING_2024 as NANJING
+from tests.paths import SHARED_CORPUS as CORPUS
+from tests.paths import require
 
 
 def _place(root: Path, rel: str, source: Path) -> Path:
@@ -26,8 +25,7 @@ def _place(root: Path, rel: str, source: Path) -> Path:
 
 def _corpus_layout() -> list[tuple[str, Path, str, int]]:
     """``(level, source file, region, year)`` for every text of the shared corpus, from its manifest/path."""
-    if not CORPUS.is_dir():
-        pytest.skip("../shared/corpus not present (only developer machines and CI have it)")
+    require(CORPUS)
     out = []
     for path in sorted((CORPUS / "reports").rglob("*.txt")):
         level, region, name = path.relative_to(CORPUS / "reports").parts

@@ -13,9 +13,7 @@ from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import sync_raw_tables
-from tests.conftest import SAMPLE_REPORTS
-
-NANJING = SAMPLE_REPORTS / "city" / "南京市" / "2024.txt"
+from tests.paths import NANJING_2024 as NANJING
 
 COLLIDING = [
     ("city/南京'市/2024.txt", "city/南京\"市/2024.txt"),

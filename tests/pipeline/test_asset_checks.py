@@ -6,7 +6,7 @@ raw tables warns on exactly the test that guards against them, and lists the bad
 
 from __future__ import annotations
 
-import os
+import json
 import shutil
 from pathlib import Path
 
@@ -18,9 +18,7 @@ from pipelines import paths
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import WarehouseResource
-from pipelines.defs.runner import run_pipeline
 from pipelines.warehouse import rules as quality
-from tests.conftest import SAMPLE_REPORTS
 
 dbt_main = pytest.importorskip("dbt.cli.main")
 
@@ -41,29 +39,18 @@ DBT_CHECKS = {
 
 
 @pytest.fixture(scope="module")
-def healthy(tmp_path_factory):
-    root = tmp_path_factory.mktemp("checks")
-    shutil.copytree(SAMPLE_REPORTS, root / "reports")
-    instance = dg.DagsterInstance.ephemeral()
-    outcome = run_pipeline(root / "reports", root / "wh" / "govreport.duckdb", instance=instance)
-    assert outcome.success, outcome.error
-    return outcome, instance
+def healthy(sample_build):
+    """The session's sample warehouse (read-only here: breakages go to a copy): its first run and instance."""
+    return sample_build.first, sample_build.instance
 
 
 def dbt_build(warehouse: Path, target: Path) -> dict[str, str]:
     """A real ``dbt build`` of the project on ``warehouse``: status of every data test by name."""
-    saved = os.environ.get("GOVREPORT_WAREHOUSE")
-    os.environ["GOVREPORT_WAREHOUSE"] = str(warehouse)
-    try:
-        result = dbt_main.dbtRunner().invoke(
-            ["build", "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
-             "--target-path", str(target / "target"), "--log-path", str(target / "logs"), "--quiet"]
-        )
-    finally:
-        if saved is None:
-            os.environ.pop("GOVREPORT_WAREHOUSE", None)
-        else:
-            os.environ["GOVREPORT_WAREHOUSE"] = saved
+    result = dbt_main.dbtRunner().invoke(
+        ["build", "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+         "--target-path", str(target / "target"), "--log-path", str(target / "logs"), "--quiet",
+         "--vars", json.dumps({"govreport_warehouse": str(warehouse)})]
+    )
     assert result.result is not None, result.exception
     return {r.node.name: str(r.status) for r in result.result if str(r.node.resource_type) == "test"}
 

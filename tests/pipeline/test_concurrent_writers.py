@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines.defs.partitions import REPORTS_PARTITION
 from tests.pipeline.helpers import query
@@ -34,6 +35,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_parallel_partition_runs_all_succeed(tmp_path: Path, monkeypatch):
     home = tmp_path / "dagster_home"
     home.mkdir()

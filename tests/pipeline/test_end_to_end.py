@@ -1,34 +1,25 @@
-"""End-to-end: a real in-process Dagster run (ingest → extract → DuckDB → dbt build → publish)."""
+"""End-to-end: a real in-process Dagster run (ingest → extract → DuckDB → dbt build → publish).
+
+The run is the session's shared sample warehouse (``sample_build`` in tests/conftest.py), built once.
+"""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from pipelines.defs.runner import run_pipeline
-from tests.conftest import SAMPLE_REPORTS
 from tests.pipeline.helpers import fact_rows, facts_for, query
 
 NANJING = "city/南京市/2024"
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    """The bundled sample run twice into a fresh warehouse (the second run must change nothing)."""
-    root = tmp_path_factory.mktemp("sample")
-    reports = root / "reports"
-    shutil.copytree(SAMPLE_REPORTS, reports)
-    warehouse = root / "wh" / "govreport.duckdb"
-    instance = dg.DagsterInstance.ephemeral()
-    first = run_pipeline(reports, warehouse, instance=instance)
-    assert first.success, first.error
-    facts_after_first = fact_rows(warehouse)
-    second = run_pipeline(reports, warehouse, instance=instance)
-    assert second.success, second.error
-    return first, second, facts_after_first
+def sample_run(sample_build):
+    """The session's sample warehouse (tests/conftest.py): first run, re-run, facts after the first run."""
+    return sample_build.first, sample_build.second, sample_build.facts_after_first
 
 
 def test_sample_run_materialises_every_table(sample_run):

@@ -10,10 +10,12 @@ import pytest
 
 from pipelines.cli import main as cli_main
 from pipelines.defs.runner import run_pipeline
-from tests.conftest import SAMPLE_REPORTS
+from tests.paths import NANJING_2024, SAMPLE_REPORTS
 from tests.pipeline.helpers import fact_rows, query
 
-NANJING = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+pytestmark = pytest.mark.slow  # its own folder, run twice
+
+NANJING = NANJING_2024.read_text(encoding="utf-8")
 
 
 def build_hostile_folder(reports: Path) -> None:

@@ -14,48 +14,9 @@ import dagster as dg
 import pytest
 
 from pipelines.defs.runner import run_pipeline
-from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
+from tests.paths import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
-
-
-def _children() -> dict[int, list[int]]:
-    """Parent pid -> child pids, from /proc."""
-    tree: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        tree.setdefault(ppid, []).append(int(entry))
-    return tree
-
-
-def _descendants(pid: int) -> list[int]:
-    tree, out, todo = _children(), [], [pid]
-    while todo:
-        for child in tree.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
-    except OSError:
-        return ""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="utf-8") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+from tests.procs import cmdline, descendants, wait_gone
 
 
 @pytest.mark.slow
@@ -71,24 +32,20 @@ def test_kill_during_dbt_build_leaves_no_orphans_and_next_run_succeeds(tmp_path:
     dbt = None
     try:
         for _ in range(3000):  # poll every 0.1 s until dbt build runs (or the run ends)
-            dbt = next((p for p in _descendants(proc.pid) if " build" in _cmdline(p) and "dbt" in _cmdline(p)), None)
+            dbt = next((p for p in descendants(proc.pid) if " build" in cmdline(p) and "dbt" in cmdline(p)), None)
             if dbt is not None or proc.poll() is not None:
                 break
             time.sleep(0.1)
         assert dbt is not None, "dbt build never started"
-        left = _descendants(proc.pid)
+        left = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    for _ in range(600):
-        survivors = [p for p in left if _alive(p)]
-        if not survivors:
-            break
-        time.sleep(0.05)
-    assert survivors == [], [(p, _cmdline(p)) for p in survivors]
+    survivors = wait_gone(left)
+    assert survivors == [], [(p, cmdline(p)) for p in survivors]
 
     outcome = run_pipeline(reports, warehouse, instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, outcome.error

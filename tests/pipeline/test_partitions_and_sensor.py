@@ -13,10 +13,11 @@ from pipelines.defs.build import build_definitions
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import default_settings
 from pipelines.defs.runner import run_pipeline
-from tests.conftest import SAMPLE_REPORTS
+from pipelines.ingest.discover import scan_reports
+from tests.paths import NANJING_2024
 from tests.pipeline.helpers import query
 
-NANJING_TEXT = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+NANJING_TEXT = NANJING_2024.read_text(encoding="utf-8")
 LOAD_ONLY = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
              dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
@@ -109,16 +110,33 @@ def test_schedule_requests_one_run_over_all_partitions():
     assert daily_full_refresh.cron_schedule == "0 6 * * *"
 
 
-@pytest.fixture()
-def two_report_warehouse(tmp_path: Path):
-    """A warehouse built from two reports by a full run, with its Dagster instance."""
-    reports = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def two_report_build(tmp_path_factory) -> tuple[Path, Path]:
+    """A warehouse built from two reports by one full run (``work``) and a pristine copy of it."""
+    root = tmp_path_factory.mktemp("two_reports")
+    work = root / "work"
+    reports = work / "reports"
     write_variant(reports, "city", "甲市", 2024, "a")
     write_variant(reports, "city", "乙市", 2024, "b")
-    warehouse = tmp_path / "wh" / "govreport.duckdb"
-    instance = dg.DagsterInstance.ephemeral()
-    outcome = run_pipeline(reports, warehouse, instance=instance)
+    outcome = run_pipeline(reports, work / "wh" / "govreport.duckdb", instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, outcome.error
+    shutil.copytree(work, root / "pristine")
+    return work, root / "pristine"
+
+
+@pytest.fixture()
+def two_report_warehouse(two_report_build):
+    """The two-report warehouse as the full run left it, with a Dagster instance holding its partitions.
+
+    Each test changes it, so each gets the pristine copy back at the same paths (the landing store
+    records absolute source paths) and a fresh instance: one full run serves every test of the module.
+    """
+    work, pristine = two_report_build
+    shutil.rmtree(work)
+    shutil.copytree(pristine, work)
+    reports, warehouse = work / "reports", work / "wh" / "govreport.duckdb"
+    instance = dg.DagsterInstance.ephemeral()
+    instance.add_dynamic_partitions(REPORTS_PARTITION, sorted(scan_reports(reports).files))  # as the run did
     return reports, warehouse, instance
 
 
@@ -126,6 +144,7 @@ def _facts_per_report(warehouse: Path) -> dict[str, int]:
     return dict(query(warehouse, "SELECT report_id, count(*) FROM raw.facts GROUP BY 1"))
 
 
+@pytest.mark.slow
 def test_adding_one_file_processes_only_that_file(two_report_warehouse):
     reports, warehouse, instance = two_report_warehouse
     before = _facts_per_report(warehouse)
@@ -149,6 +168,7 @@ def test_adding_one_file_processes_only_that_file(two_report_warehouse):
     assert checks["facts_have_provenance"] is True
 
 
+@pytest.mark.slow
 def test_changed_file_replaces_and_removed_file_drops_its_facts(two_report_warehouse):
     reports, warehouse, instance = two_report_warehouse
     defs = build_definitions(reports, warehouse)

@@ -8,6 +8,8 @@ import pytest
 from pipelines.defs.runner import run_pipeline
 from tests.pipeline.helpers import facts_for, query
 
+pytestmark = [pytest.mark.slow, pytest.mark.corpus]  # one run over the whole corpus
+
 
 @pytest.fixture(scope="module")
 def corpus_run(shared_reports, tmp_path_factory):

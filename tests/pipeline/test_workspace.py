@@ -11,7 +11,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import PROJECT_ROOT
+import pytest
+
+from tests.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # dagster CLI and webserver in child processes
 
 BIN = Path(sys.executable).parent
 

@@ -13,8 +13,7 @@ import pytest
 
 from pipelines.warehouse.publish import publish_snapshot
 from tests.dbt.fixtures import LOADED_AT, _parse_facts, build_raw_warehouse
-
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from tests.paths import DBT_PROJECT_DIR
 
 # report_id, region, region_level, report_year, char_count
 EXTRA_REPORTS = [

@@ -6,8 +6,6 @@ import pytest
 
 from pipelines.warehouse.publish import connect_read_only
 
-pytestmark = pytest.mark.slow  # reads the session-wide dbt build (tests/reporting/conftest.py)
-
 COLUMNS = ("target_value, parent_region, parent_target_value, gap_to_parent, national_target_value, gap_to_national,"
            " children_count, children_min, children_median, children_max, children_above_count")
 

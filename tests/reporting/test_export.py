@@ -13,7 +13,6 @@ from pipelines.reporting import export
 from pipelines.reporting.export import read_export, read_labels, variable_label, variable_name
 
 FORMATS = ["csv", "parquet", "dta", "xlsx"]
-pytestmark = pytest.mark.slow  # most tests read the session-wide dbt build (tests/reporting/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,6 @@ from matplotlib.textpath import TextPath
 
 from pipelines.reporting import charts, fonts
 
-pytestmark = pytest.mark.slow  # reads the session-wide dbt build (tests/reporting/conftest.py)
-
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.reporting import region_codes
 from pipelines.warehouse.publish import connect_read_only
+from tests.paths import SHARED_CITY_EXCERPTS, require
 
 
 def test_seed_is_generated_from_the_installed_package():
@@ -88,11 +89,7 @@ def test_renamed_and_ambiguous_regions(dim_region):
 def test_every_city_of_the_city_excerpts_has_one_division():
     """The 39 city and county-level-city reports of ../shared name real divisions: each matches exactly one
     seed row by full name, under the province the manifest gives."""
-    from tests.conftest import SHARED
-
-    manifest = SHARED / "corpus" / "city_excerpts" / "manifest.csv"
-    if not manifest.exists():
-        pytest.skip("../shared/corpus/city_excerpts not present (only developer machines and CI have it)")
+    manifest = require(SHARED_CITY_EXCERPTS / "manifest.csv")
     with region_codes.SEED_PATH.open(encoding="utf-8") as fh:
         seed = [r for r in csv.DictReader(fh) if r["status"] == "current"]
     with manifest.open(encoding="utf-8") as fh:

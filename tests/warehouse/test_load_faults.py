@@ -15,9 +15,9 @@ from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
-from tests.conftest import SAMPLE_REPORTS
+from tests.paths import NANJING_2024
 
-NANJING = (SAMPLE_REPORTS / "city" / "南京市" / "2024.txt").read_text(encoding="utf-8")
+NANJING = NANJING_2024.read_text(encoding="utf-8")
 
 LOAD_IN_SUBPROCESS = textwrap.dedent(
     """

@@ -24,8 +24,7 @@ from pipelines.warehouse.publish import (
     publish_snapshot,
     publish_with_exports,
 )
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import PROJECT_ROOT
 
 
 def _build_warehouse(path: Path) -> None:
