@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SAMPLE_REPORTS
+from tests.paths import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
 
 pytestmark = pytest.mark.slow
