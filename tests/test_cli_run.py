@@ -76,13 +76,18 @@ def test_verbose_run_prints_dagster_events_and_dbt_output(sample):
     assert "raw.facts" in proc.stdout  # every table listed
 
 
-def test_run_on_a_terminal_updates_the_stage_line_in_place(sample):
-    reports, warehouse = sample
+def test_run_on_a_terminal_updates_the_stage_line_in_place(sample, tmp_path: Path):
+    """On a terminal each stage line is redrawn in place. The run stops at the load (a bad corrections
+    file), so the stages before it are drawn without paying for a dbt build; the error ends the screen."""
+    reports, _ = sample
+    bad = tmp_path / "corrections.csv"
+    bad.write_text("not,a,corrections,header\n1,2,3,4\n", encoding="utf-8")
     pid, fd = pty.fork()
     if pid == 0:  # the child: govreport run on a terminal
         os.chdir(PROJECT_ROOT)
         os.execve(sys.executable, [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports),
-                                   "--warehouse", str(warehouse)], _env())
+                                   "--warehouse", str(tmp_path / "wh" / "govreport.duckdb"),
+                                   "--corrections", str(bad)], _env())
     chunks = []
     while True:
         try:
@@ -94,9 +99,10 @@ def test_run_on_a_terminal_updates_the_stage_line_in_place(sample):
         chunks.append(data)
     _, status = os.waitpid(pid, 0)
     screen = b"".join(chunks).decode("utf-8", "replace")
-    assert os.waitstatus_to_exitcode(status) == 0, screen
-    assert "\r\x1b[K" in screen  # the stage line is redrawn in place
-    assert re.search(r"\r\x1b\[Kdbt build +\d+ models and seeds built", screen), screen
+    assert os.waitstatus_to_exitcode(status) == 1, screen
+    assert re.search(r"\r\x1b\[Kread files +1 files", screen), screen  # the stage line is redrawn in place
+    assert re.search(r"\r\x1b\[Kextract +1 reports: \d+ facts", screen), screen
+    assert "govreport run: error:" in screen and "Traceback" not in screen
 
 
 def test_failed_run_says_why_with_exit_status_1(sample, tmp_path: Path):
