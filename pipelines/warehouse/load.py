@@ -137,7 +137,21 @@ def _duplicate_issue(source_path: str, doc: dict, original: str, reason: str) ->
     }
 
 
-def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, report_id: str, now: datetime,
+def _beats(key: str, length: int, other: str, other_length: int) -> bool:
+    """Whether partition ``key`` is kept over ``other`` holding the same report or text: the longer text
+    wins, then the smaller partition key. The order the files arrived in never matters, so a warehouse
+    built run by run keeps the same partition as one built from scratch."""
+    return (length, other) > (other_length, key)
+
+
+def _duplicate_reason(same_content: bool, report_id: str, winner: str) -> str:
+    """Why a partition is set aside in favour of ``winner`` (the same words whichever was loaded first)."""
+    if same_content:
+        return f"same normalised content as partition {winner}"
+    return f"report {report_id} is loaded from partition {winner}, a text at least as long"
+
+
+def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, reason: str, now: datetime,
            summary: LoadSummary) -> None:
     """Unload partition ``loser`` (in this batch or already in the tables) in favour of ``winner``."""
     loser_doc = None
@@ -158,9 +172,7 @@ def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, report_id:
         if row["partition_key"] == loser:
             row["status"] = "duplicate"
     rows["ingest_quarantine"].append(_quarantine_row(loser, _duplicate_issue(
-        loser_doc["source_path"], loser_doc, winner,
-        f"report {report_id} is loaded from partition {winner}, a longer text of the same report",
-    ), now))
+        loser_doc["source_path"], loser_doc, winner, reason), now))
     summary.duplicates[loser] = winner
 
 
@@ -220,11 +232,13 @@ def sync_raw_tables(
         _delete_partitions(con, to_remove + to_load)
         by_content: dict[str, str] = {}
         by_report: dict[str, tuple[str, int]] = {}  # report_id -> (partition, text length)
+        lengths: dict[str, int] = {}  # loaded partition -> text length
         for pk, sha, rid, n in con.execute(
             "SELECT partition_key, content_sha256, report_id, char_count FROM raw.reports"
         ).fetchall():
             by_content[sha] = pk
             by_report[rid] = (pk, n)
+            lengths[pk] = n
         rows: dict[str, list[dict]] = {t: [] for t in PARTITIONED_TABLES}
         for i, key in enumerate(to_load, 1):
             if log is not None and (i % 200 == 0 or i == len(to_load)):
@@ -248,26 +262,31 @@ def sync_raw_tables(
                 summary.rejected.append(key)
             else:
                 report_id = doc["report_id"]
-                same_content = by_content.get(doc["content_sha256"])
-                rival, rival_len = by_report.get(report_id, (None, 0))
-                if rival is not None and same_content is None and len(doc["text"]) > rival_len:
-                    # Two texts of one report: keep the more complete one (e.g. full text over a web summary).
-                    _evict(con, rows, rival, key, report_id, now, summary)
-                    by_content = {h: pk for h, pk in by_content.items() if pk != rival}
-                    rival = None
-                original = same_content or rival
+                length = len(doc["text"])
+                while True:
+                    # One text per content and per report: keep the longer, then the smaller key (_beats),
+                    # evicting a loaded one when this partition wins (e.g. full text over a web summary).
+                    same_content = by_content.get(doc["content_sha256"])
+                    original = same_content or by_report.get(report_id, (None, 0))[0]
+                    if original is None or not _beats(key, length, original, lengths[original]):
+                        break
+                    _evict(con, rows, original, key, _duplicate_reason(same_content is not None, report_id, key),
+                           now, summary)
+                    by_content = {h: pk for h, pk in by_content.items() if pk != original}
+                    by_report = {r: v for r, v in by_report.items() if v[0] != original}
+                    del lengths[original]
                 if original is not None:
                     status = "duplicate"
                     summary.duplicates[key] = original
                     rows["ingest_quarantine"].append(_quarantine_row(key, _duplicate_issue(
                         doc["source_path"], doc, original,
-                        f"same normalised content as partition {original}" if same_content else
-                        f"report {report_id} is already loaded from partition {original}, a text at least as long",
+                        _duplicate_reason(same_content is not None, report_id, original),
                     ), now))
                 else:
                     status = "loaded"
                     by_content[doc["content_sha256"]] = key
-                    by_report[report_id] = (key, len(doc["text"]))
+                    by_report[report_id] = (key, length)
+                    lengths[key] = length
                     rows["reports"].append({
                         **doc,
                         "partition_key": key,
