@@ -187,15 +187,15 @@ def test_unchanged_touched_changed_and_new_versions(three_reports, monkeypatch: 
     reports, warehouse, calls, run = three_reports
     screen = run()
     assert calls.take() == (sorted(REGIONS), sorted(REGIONS), 3)
-    assert "3 files: 3 read, 0 unchanged (fingerprint); 3 reports, 0 rejected" in stage_line(screen, "read files")
+    assert "3 files: 3 reports, 0 rejected; 3 read, 0 unchanged (fingerprint)" in stage_line(screen, "read files")
     facts = query(warehouse, "SELECT count(*) FROM raw.facts")[0][0]
     assert facts > 0
 
     # nothing changed: no file is opened, nothing is extracted, nothing is loaded again
     screen = run()
     assert calls.take() == ([], [], 0)
-    assert "3 files: 0 read, 3 unchanged (fingerprint); 3 reports, 0 rejected" in stage_line(screen, "read files")
-    assert "3 reports: 0 extracted, 3 unchanged;" in stage_line(screen, "extract")
+    assert "3 files: 3 reports, 0 rejected; 0 read, 3 unchanged (fingerprint)" in stage_line(screen, "read files")
+    assert "facts; 0 extracted, 3 unchanged  (" in stage_line(screen, "extract")
     assert "0 reports (re)loaded, 0 removed, 3 unchanged" in stage_line(screen, "load")
     assert query(warehouse, "SELECT count(*) FROM raw.facts")[0][0] == facts
 
@@ -224,7 +224,7 @@ def test_unchanged_touched_changed_and_new_versions(three_reports, monkeypatch: 
     monkeypatch.setattr(work, "EXTRACTOR_VERSION", "9.9.9-test")
     screen = run()
     assert calls.take() == ([], [], 3)
-    assert "3 reports: 3 extracted, 0 unchanged;" in stage_line(screen, "extract")
+    assert "facts; 3 extracted, 0 unchanged  (" in stage_line(screen, "extract")
     store = LandingStore(warehouse.parent / "landing")
     assert store.read_extraction("city/甲市/2024")["extract_version"].startswith("9.9.9-test+")
 
