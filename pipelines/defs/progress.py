@@ -127,10 +127,14 @@ def stage_summary(step: str, stage: _Stage) -> str:
     meta = stage.metadata
     if step == "landing__report_texts":
         m = meta.get("landing/report_texts", {})
-        return f"{m.get('files', 0)} files: {m.get('documents', 0)} reports, {m.get('rejected', 0)} rejected"
+        by_content = m.get("unchanged_by_content", 0)
+        return (f"{m.get('files', 0)} files: {m.get('documents', 0)} reports, {m.get('rejected', 0)} rejected; "
+                f"{m.get('files_read', 0)} read, {m.get('unchanged_by_fingerprint', 0)} unchanged (fingerprint)"
+                + (f", {by_content} unchanged (content hash)" if by_content else ""))
     if step == "landing__indicator_facts":
         m = meta.get("landing/indicator_facts", {})
-        return f"{m.get('reports', 0)} reports: {m.get('facts', 0)} facts"
+        return (f"{m.get('reports', 0)} reports: {m.get('facts', 0)} facts; "
+                f"{m.get('extracted', 0)} extracted, {m.get('unchanged', 0)} unchanged")
     if step == "raw_tables":
         facts, reports = meta.get("raw/facts", {}), meta.get("raw/reports", {})
         return (f"{reports.get('partitions_loaded', 0)} reports (re)loaded, {reports.get('partitions_removed', 0)} "

@@ -14,9 +14,11 @@ from pipelines.defs.progress import progress_message
 from pipelines.defs.resources import PipelineSettings
 from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
+from pipelines.landing.unchanged import current_extraction, outcome_summary, plan_ingest
+from pipelines.landing.versions import extract_version, ingest_version
 from pipelines.landing.work import (
     extraction_payload,
-    ingest_payload,
+    ingest_file,
     timeout_extraction_payload,
     timeout_ingest_payload,
 )
@@ -53,51 +55,66 @@ def report_texts(context: dg.AssetExecutionContext, settings: PipelineSettings) 
     for rel, why in discovery.unreadable:
         context.log.error(f"cannot read {rel}: {why}")
     keys = context.partition_keys
-    loaded = rejected = missing = 0
-    issues: Counter[str] = Counter()
-    chars = 0
-    jobs = []
-    for key in keys:
-        if key in files:
-            jobs.append((str(files[key]), str(settings.reports), key, settings.report_timeout_s))
+    missing = [k for k in keys if k not in files]
+    for key in missing:
+        context.log.warning(f"{key}: no file under {settings.reports} any more; dropping its staged data")
+        store.remove(key)
+    version = ingest_version()
+    plan = plan_ingest(store, files, [k for k in keys if k in files], settings.reports, version)
+    jobs = [(str(path), str(settings.reports), key, settings.report_timeout_s, record, version)
+            for key, path, record in plan.to_open]
+    summaries = {key: record["summary"] for key, record in plan.reused.items()}
+    read = unchanged_by_hash = 0
+    for key, (payload, record) in _map_reports(context, _ingest_one, jobs, settings, "ingest"):
+        if payload is None:  # same bytes as the staged document's file: keep the document
+            unchanged_by_hash += 1
         else:
-            context.log.warning(f"{key}: no file under {settings.reports} any more; dropping its staged data")
-            store.remove(key)
-            missing += 1
-    for key, payload in _map_reports(context, _ingest_one, jobs, settings, "ingest"):
-        store.write_document(key, payload)
-        for issue in payload["issues"]:
+            store.write_document(key, payload)
+            read += 1
+        if record is not None:
+            store.write_source_record(key, record)
+        summaries[key] = record["summary"] if record is not None else outcome_summary(payload)
+    loaded = rejected = chars = 0
+    issues: Counter[str] = Counter()
+    for key in sorted(summaries):
+        summary = summaries[key]
+        for issue in summary["issues"]:
             issues[issue["reason_code"]] += 1
             log = context.log.warning if issue["severity"] != "rejected" else context.log.error
             log(f"{key}: {issue['severity']} ({issue['reason_code']}): {issue['reason']}")
-        if payload["document"] is None:
-            rejected += 1
-        else:
+        if summary["document"]:
             loaded += 1
-            chars += len(payload["document"]["text"])
+            chars += summary["characters"]
+        else:
+            rejected += 1
+    context.log.info(f"ingest: {read} files read, {len(plan.reused)} unchanged (fingerprint), "
+                     f"{unchanged_by_hash} unchanged (content hash)")
     return dg.MaterializeResult(
         metadata={
             "files": len(keys),
             "documents": loaded,
             "rejected": rejected,
-            "missing_files": missing,
+            "missing_files": len(missing),
             "skipped_files": len(discovery.skipped),
             "unreadable": len(discovery.unreadable),
             "characters": chars,
             "issues_by_reason": dict(issues),
+            "files_read": read,
+            "unchanged_by_fingerprint": len(plan.reused),
+            "unchanged_by_content": unchanged_by_hash,
         }
     )
 
 
-def _ingest_one(args: tuple[str, str, str, float]) -> tuple[str, dict]:
-    path, root, key, budget = args
-    done, payload = call_with_budget(_ingest, (path, root, key), budget)
-    return key, payload if done else timeout_ingest_payload(Path(path), key, budget)
+def _ingest_one(args: tuple[str, str, str, float, dict | None, str]) -> tuple[str, tuple[dict | None, dict | None]]:
+    path, root, key, budget, record, version = args
+    done, result = call_with_budget(_ingest, (path, root, key, record, version), budget)
+    return key, result if done else (timeout_ingest_payload(Path(path), key, budget), None)
 
 
-def _ingest(args: tuple[str, str, str]) -> dict:
-    path, root, key = args
-    return ingest_payload(Path(path), Path(root), key)
+def _ingest(args: tuple[str, str, str, dict | None, str]) -> tuple[dict | None, dict | None]:
+    path, root, key, record, version = args
+    return ingest_file(Path(path), Path(root), key, record, version)
 
 
 def _extract_one(args: tuple[str, str, float]) -> tuple[str, tuple[str, dict]]:
@@ -131,20 +148,20 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
     """Extract indicator facts (with quote and offsets) and policy keyword counts from each staged report."""
     store = LandingStore(settings.landing)
     keys = [k for k in context.partition_keys if (store.partition_dir(k) / "document.json").exists()]
-    jobs = [(str(settings.landing), k, settings.report_timeout_s) for k in keys]
-    per_indicator: Counter[str] = Counter()
-    per_kind: Counter[str] = Counter()
-    total = 0
-    preview_rows = []
+    version = extract_version()
+    jobs = []
+    tally = _FactTally()
+    for key in keys:  # a current extraction is kept, read once here for the counts
+        extraction = current_extraction(store, key, version)
+        if extraction is None:
+            jobs.append((str(settings.landing), key, settings.report_timeout_s))
+        else:
+            tally.add(context, key, extraction)
     for key, (document_sha, payload) in _map_reports(context, _extract_one, jobs, settings, "extract"):
-        store.write_extraction(key, document_sha, payload)
-        if payload.get("error"):
-            context.log.error(f"{key}: rejected ({payload['error']['reason_code']}): {payload['error']['reason']}")
-        facts = payload["facts"]
-        total += len(facts)
-        per_indicator.update(f["indicator_id"] for f in facts)
-        per_kind.update(f["kind"] for f in facts)
-        preview_rows.extend((key, f) for f in facts[:3])
+        store.write_extraction(key, document_sha, {**payload, "extract_version": version})
+        tally.add(context, key, payload)
+    context.log.info(f"extract: {len(jobs)} reports extracted, {len(keys) - len(jobs)} unchanged")
+    total, per_kind, per_indicator, preview_rows = tally.total, tally.per_kind, tally.per_indicator, tally.preview
     preview = "\n".join(
         ["| partition | indicator | kind | period | value | unit | quote |", "|---|---|---|---|---|---|---|"]
         + [
@@ -161,8 +178,30 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
             "facts_per_kind": dict(per_kind),
             "facts_per_indicator": dict(per_indicator.most_common()),
             "preview": dg.MetadataValue.md(preview),
+            "extracted": len(jobs),
+            "unchanged": len(keys) - len(jobs),
         }
     )
+
+
+class _FactTally:
+    """Counts of the facts of the extractions of one run (kept or new) and the first few for a preview."""
+
+    def __init__(self) -> None:
+        self.per_indicator: Counter[str] = Counter()
+        self.per_kind: Counter[str] = Counter()
+        self.total = 0
+        self.preview: list[tuple[str, dict]] = []
+
+    def add(self, context: dg.AssetExecutionContext, key: str, payload: dict) -> None:
+        if payload.get("error"):
+            context.log.error(f"{key}: rejected ({payload['error']['reason_code']}): {payload['error']['reason']}")
+        facts = payload["facts"]
+        self.total += len(facts)
+        self.per_indicator.update(f["indicator_id"] for f in facts)
+        self.per_kind.update(f["kind"] for f in facts)
+        if len(self.preview) < 15:
+            self.preview.extend((key, f) for f in facts[:3])
 
 
 def _progress(context: dg.AssetExecutionContext, results, total: int, step: str):

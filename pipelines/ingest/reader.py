@@ -65,6 +65,7 @@ def read_report(
     region: str | None = None,
     region_level: str | None = None,
     report_year: int | None = None,
+    data: bytes | None = None,
 ) -> IngestOutcome:
     """Read one report file into a :class:`ReportDocument`, or a quarantine record saying why not.
 
@@ -74,7 +75,7 @@ def read_report(
     (reason codes ``empty_file``, ``binary``, ``undecodable``, ``parse_error``, ``no_text_layer``,
     ``not_a_report``, ``unattributed``, ``attribution_conflict``, ``unreadable``,
     ``outside_reports_folder``); a loaded document may carry ``warning`` issues
-    (``truncated``).
+    (``truncated``). ``data``: the file's bytes when the caller has read them already.
     """
     path = Path(path)
     source_path = str(path)
@@ -85,7 +86,7 @@ def read_report(
         return _reject(source_path, IngestError("outside_reports_folder", outside), 0, "")
     try:
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if data is None else data
         except OSError as exc:
             raise IngestError("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
         size = len(data)

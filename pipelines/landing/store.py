@@ -1,6 +1,7 @@
 """Per-partition landing store between the Python assets and the DuckDB load.
 
-Ingest writes ``document.json`` for a partition, extract writes ``extraction.json`` and then a
+Ingest writes ``document.json`` for a partition (and ``source.json``, what it knows of the file it
+read: see :mod:`pipelines.landing.unchanged`), extract writes ``extraction.json`` and then a
 ``ready.json`` marker holding the hash of both. The load asset reads only markers to find
 partitions whose staged content differs from what the warehouse holds, so adding one report loads
 one report, and every load of the raw tables happens in a single DuckDB transaction.
@@ -19,6 +20,7 @@ from typing import Any
 DOCUMENT_FILE = "document.json"
 EXTRACTION_FILE = "extraction.json"
 READY_FILE = "ready.json"
+SOURCE_FILE = "source.json"
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,19 @@ class LandingStore:
     def write_document(self, partition_key: str, payload: dict) -> str:
         """Stage the ingest outcome of a partition; returns the document hash.
 
-        Writing a new document invalidates the partition's ready marker until extraction reruns.
+        Writing a new document invalidates the partition's source record until the caller writes
+        the new one, and its ready marker until extraction reruns; a document equal to the staged one
+        is left as it is, with its marker (its extraction still holds).
         """
         directory = self.partition_dir(partition_key)
-        (directory / READY_FILE).unlink(missing_ok=True)
+        (directory / SOURCE_FILE).unlink(missing_ok=True)
         data = _dump(payload)
+        try:
+            if (directory / DOCUMENT_FILE).read_bytes() == data:
+                return _sha(data)
+        except OSError:
+            pass
+        (directory / READY_FILE).unlink(missing_ok=True)
         _atomic_write(directory / DOCUMENT_FILE, data)
         return _sha(data)
 
@@ -71,6 +81,27 @@ class LandingStore:
         """Return the staged ingest outcome of a partition and its hash."""
         data = (self.partition_dir(partition_key) / DOCUMENT_FILE).read_bytes()
         return json.loads(data), _sha(data)
+
+    def document_sha(self, partition_key: str) -> str | None:
+        """The hash of a partition's staged document, or None when none is staged."""
+        try:
+            return _sha((self.partition_dir(partition_key) / DOCUMENT_FILE).read_bytes())
+        except OSError:
+            return None
+
+    def write_source_record(self, partition_key: str, record: dict) -> None:
+        """Keep what is known of the file a partition's staged document was read from."""
+        _atomic_write(self.partition_dir(partition_key) / SOURCE_FILE, _dump(record))
+
+    def read_source_record(self, partition_key: str) -> dict | None:
+        """The source record of a partition, or None (none kept: an older store, or never read whole)."""
+        directory = self.partition_dir(partition_key)
+        if not (directory / DOCUMENT_FILE).exists():
+            return None
+        try:
+            return json.loads((directory / SOURCE_FILE).read_bytes())
+        except (OSError, ValueError):
+            return None
 
     def write_extraction(self, partition_key: str, document_sha: str, payload: dict) -> str:
         """Stage facts and keywords for a partition and mark it ready; returns the stage hash."""
@@ -84,6 +115,16 @@ class LandingStore:
     def read_extraction(self, partition_key: str) -> dict:
         """Return the staged facts and keywords of a partition."""
         return json.loads((self.partition_dir(partition_key) / EXTRACTION_FILE).read_bytes())
+
+    def ready_extraction(self, partition_key: str) -> dict | None:
+        """The staged extraction of a partition marked ready, or None (not ready, missing or unreadable)."""
+        directory = self.partition_dir(partition_key)
+        if not (directory / READY_FILE).exists():
+            return None
+        try:
+            return json.loads((directory / EXTRACTION_FILE).read_bytes())
+        except (OSError, ValueError):
+            return None
 
     def ready_partitions(self) -> dict[str, StagedPartition]:
         """Every partition whose ingest and extraction are both staged, by partition key."""
