@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def children() -> dict[int, list[int]]:
@@ -65,3 +68,20 @@ def kill_quietly(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+
+
+@contextmanager
+def reaped(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """Yield ``proc``; on the way out kill and reap it if it still runs (no leak when an assertion fails)."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def ephemeral_dagster_env() -> dict[str, str]:
+    """This process's environment without ``DAGSTER_HOME``: a child `govreport run` uses an ephemeral
+    Dagster instance, like a newcomer's first run."""
+    return {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}

@@ -14,21 +14,17 @@ import pytest
 
 from tests.paths import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
+from tests.procs import ephemeral_dagster_env
 
 pytestmark = pytest.mark.slow
 
 STAGE_LABELS = ("read files", "extract", "load", "dbt build", "publish")
 
 
-def _env() -> dict[str, str]:
-    # an ephemeral Dagster instance, like a newcomer's first run
-    return {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-
-
 def _run(*args: str) -> subprocess.CompletedProcess:
     """`govreport run ARGS` with stdout and stderr in one stream, not a terminal (as in a CI log)."""
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "run", *args], cwd=PROJECT_ROOT, env=_env(),
+        [sys.executable, "-m", "pipelines.cli", "run", *args], cwd=PROJECT_ROOT, env=ephemeral_dagster_env(),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
 
@@ -87,7 +83,7 @@ def test_run_on_a_terminal_updates_the_stage_line_in_place(sample, tmp_path: Pat
         os.chdir(PROJECT_ROOT)
         os.execve(sys.executable, [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports),
                                    "--warehouse", str(tmp_path / "wh" / "govreport.duckdb"),
-                                   "--corrections", str(bad)], _env())
+                                   "--corrections", str(bad)], ephemeral_dagster_env())
     chunks = []
     while True:
         try:

@@ -11,7 +11,7 @@ import dagster as dg
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import WarehouseResource
 from pipelines.defs.warehouse_assets import RAW_KEYS
-from pipelines.warehouse import rules as quality
+from pipelines.warehouse import rules
 
 _COUNTS_SQL = """
 SELECT
@@ -27,7 +27,7 @@ def row_counts_sane(context: dg.AssetCheckExecutionContext, warehouse: Warehouse
     registered = len(context.instance.get_dynamic_partitions(REPORTS_PARTITION))
     with warehouse.read() as con:
         reports, quarantined, facts = con.execute(_COUNTS_SQL).fetchone()
-    problems = quality.row_count_problems(registered, reports, quarantined, facts)
+    problems = rules.row_count_problems(registered, reports, quarantined, facts)
     return dg.AssetCheckResult(
         passed=not problems,
         metadata={

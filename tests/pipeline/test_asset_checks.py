@@ -18,7 +18,7 @@ from pipelines import paths
 from pipelines.defs import checks
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.resources import WarehouseResource
-from pipelines.warehouse import rules as quality
+from pipelines.warehouse import rules
 
 dbt_main = pytest.importorskip("dbt.cli.main")
 
@@ -131,5 +131,5 @@ def test_row_count_check_notices_lost_files(healthy):
 
 
 def test_row_count_rule_directly():
-    assert quality.row_count_problems(3, 2, 1, 100) == []
-    assert quality.row_count_problems(3, 1, 1, 100) != []
+    assert rules.row_count_problems(3, 2, 1, 100) == []
+    assert rules.row_count_problems(3, 1, 1, 100) != []

@@ -16,7 +16,16 @@ import pytest
 from pipelines.defs.runner import run_pipeline
 from tests.paths import PROJECT_ROOT, SAMPLE_REPORTS
 from tests.pipeline.helpers import query
-from tests.procs import cmdline, descendants, wait_gone
+from tests.procs import cmdline, descendants, ephemeral_dagster_env, reaped, wait_gone
+
+
+def _start_run(reports: Path, warehouse: Path, *extra: str) -> subprocess.Popen:
+    """`govreport run` in a process of its own, on an ephemeral Dagster instance, output discarded."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports), "--warehouse", str(warehouse),
+         *extra],
+        cwd=PROJECT_ROOT, env=ephemeral_dagster_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.slow
@@ -24,13 +33,8 @@ def test_kill_during_dbt_build_leaves_no_orphans_and_next_run_succeeds(tmp_path:
     reports = tmp_path / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
     warehouse = tmp_path / "wh" / "govreport.duckdb"
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports), "--warehouse", str(warehouse)],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
     dbt = None
-    try:
+    with reaped(_start_run(reports, warehouse)) as proc:
         for _ in range(3000):  # poll every 0.1 s until dbt build runs (or the run ends)
             dbt = next((p for p in descendants(proc.pid) if " build" in cmdline(p) and "dbt" in cmdline(p)), None)
             if dbt is not None or proc.poll() is not None:
@@ -40,10 +44,6 @@ def test_kill_during_dbt_build_leaves_no_orphans_and_next_run_succeeds(tmp_path:
         left = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     survivors = wait_gone(left)
     assert survivors == [], [(p, cmdline(p)) for p in survivors]
 
@@ -59,27 +59,16 @@ def test_run_killed_mid_commit_leaves_nothing_half_done(tmp_path: Path):
     The same kill at the publish swap is pinned where it is cheaper, on the publish itself
     (tests/warehouse/test_publish.py::test_killed_publish_leaves_previous_snapshot_and_republish_works).
     """
-    stage = "before_commit"
     reports = tmp_path / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
     warehouse = tmp_path / "wh" / "govreport.duckdb"
     marker = tmp_path / "paused"
-    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports), "--warehouse", str(warehouse),
-         "--fault-pause", f"{stage}:{marker}"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
+    with reaped(_start_run(reports, warehouse, "--fault-pause", f"before_commit:{marker}")) as proc:
         while not marker.exists():
             assert proc.poll() is None, "the run ended before its pause point"
             time.sleep(0.05)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
     published = warehouse.with_name("govreport.published.duckdb")
     assert query(warehouse, "SELECT count(*) FROM raw.facts") == [(0,)]  # the load's transaction never landed
     assert not published.exists()  # nothing was ever published
