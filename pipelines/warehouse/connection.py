@@ -93,6 +93,15 @@ def connect_recovering(connect: Callable[[], T], log=None) -> T:
         wait_gone(pid)
         if log is not None:
             log.warning(f"cleared a stale DuckDB lock held by dbt (pid {pid}) left by a dead run")
+        # The killed holder's lock can outlive it by a moment (seen on loaded machines, the holder
+        # already a zombie): retry while DuckDB still names that pid, for at most about 5 s.
+        for _ in range(50):
+            try:
+                return connect()
+            except duckdb.IOException as again:
+                if f"(PID {pid})" not in str(again):
+                    raise
+                time.sleep(0.1)
         return connect()
 
 
