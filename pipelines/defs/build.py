@@ -18,8 +18,6 @@ from pipelines.defs.report_assets import indicator_facts, report_texts
 from pipelines.defs.resources import default_settings, default_warehouse
 from pipelines.defs.warehouse_assets import (
     dbt_models,
-    dbt_project,
-    dbt_resource,
     published_warehouse,
     raw_tables,
 )
@@ -44,7 +42,6 @@ def build_definitions(
         resources={
             "settings": default_settings(reports_dir, warehouse, corrections, allow_removal=allow_removal),
             "warehouse": default_warehouse(warehouse, fault_pause),
-            "dbt": dbt_resource(dbt_project),
         },
     )
 

@@ -1,18 +1,17 @@
 """Warehouse assets: load the raw tables, build the dbt models, publish a snapshot for BI tools."""
 
 
-import io
+import functools
 import json
-import shutil
-import sys
 import warnings
 from collections.abc import Iterator, Mapping
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_subset_selection_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from pipelines import paths
 from pipelines.corrections.csvfile import read_corrections
@@ -21,7 +20,7 @@ from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings, WarehouseResource
 from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
-from pipelines.landing.workers import WAREHOUSE_VAR
+from pipelines.warehouse.dbt_build import build_events, write_manifest
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
 from pipelines.warehouse.publish import publish_with_exports
@@ -90,22 +89,6 @@ def removal_policy(context: dg.AssetExecutionContext, settings: PipelineSettings
                          unreadable_prefixes=prefixes)
 
 
-def dbt_executable() -> str:
-    """``govreport-dbt`` beside this Python (the venv's dbt, made to die with the run), else that
-    dbt, else whatever ``dbt`` is on the PATH."""
-    for name in ("govreport-dbt", "dbt"):
-        beside = Path(sys.executable).parent / name
-        if beside.exists():
-            return str(beside)
-    return shutil.which("dbt") or "dbt"
-
-
-def dbt_resource(project: DbtProject) -> DbtCliResource:
-    """The dbt CLI resource: the venv's dbt (through ``govreport-dbt``), plain log lines."""
-    return DbtCliResource(project_dir=project, profiles_dir=str(project.project_dir),
-                          dbt_executable=dbt_executable(), global_config_flags=["--no-use-colors"])
-
-
 class _LayerGroups(DagsterDbtTranslator):
     """Put each dbt model in the group of its layer (its folder: ``dbt_staging``, ``dbt_marts``, …) and seeds in ``dbt_seeds``."""
 
@@ -118,6 +101,9 @@ class _LayerGroups(DagsterDbtTranslator):
         return spec.replace_attributes(group_name=f"dbt_{layer}")
 
 
+LAYER_GROUPS = _LayerGroups()
+
+
 # dagster-dbt 0.29 itself still calls the deprecated ``AssetExecutionContext.op`` when it reads the
 # run's dbt selection; nothing in our code can change that, so its warning is silenced here only.
 warnings.filterwarnings("ignore", message="AssetExecutionContext.op is deprecated", category=DeprecationWarning,
@@ -128,36 +114,40 @@ dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.D
 # the venv's first); `make install` parses once for everything else.
 dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():  # a fresh clone that skipped `make install`
-    dbt_resource(dbt_project).cli(["parse", "--quiet"], target_path=dbt_project.target_path).wait()
+    write_manifest(Path(dbt_project.project_dir), Path(dbt_project.target_path))
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WRITER_POOL,
-            dagster_dbt_translator=_LayerGroups())
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse."""
-    # The warehouse path goes to profiles.yml as a dbt var (govreport-dbt also puts its pidfile beside it).
-    args = ["build", "--vars", json.dumps({WAREHOUSE_VAR: str(warehouse.file)})]
-    with warehouse.lock(log=context.log), redirect_stdout(LogLines(context.log)):
-        # One fixed target folder (runs are serialised by the lock) instead of one new folder per run.
-        target = Path(dbt_project.project_dir) / "target" / "dagster"
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+            dagster_dbt_translator=LAYER_GROUPS)
+def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse.
+
+    dbt runs inside this process on a manifest parsed once per process (see
+    :mod:`pipelines.warehouse.dbt_build`); each node's result becomes dagster-dbt's Dagster event.
+    """
+    manifest = _manifest_json()
+    selection, indirect = get_subset_selection_for_context(
+        context=context, manifest=manifest, select="fqn:*", exclude=None, selector=None,
+        dagster_dbt_translator=LAYER_GROUPS, current_dbt_indirect_selection_env=None)
+    if indirect:
+        selection = [*selection, "--indirect-selection", indirect]
+    target = dbt_target_path(warehouse.file)
+    with warehouse.lock(log=context.log):
+        for raw in build_events(Path(dbt_project.project_dir), warehouse.file, target, selection,
+                                on_line=context.log.debug):
+            yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
+                manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
+                target_path=target, project=dbt_project)
 
 
-class LogLines(io.TextIOBase):
-    """A text stream that sends each line to a Dagster log at DEBUG (dbt's own output, in the run's log)."""
+def dbt_target_path(warehouse: Path) -> Path:
+    """dbt's artifacts and log for a warehouse: ``<warehouse folder>/dbt/`` (beside the file they describe)."""
+    return Path(warehouse).resolve().parent / "dbt"
 
-    def __init__(self, log) -> None:
-        self._log = log
-        self._pending = ""
 
-    def write(self, text: str) -> int:
-        """Log every complete line of ``text``."""
-        self._pending += text
-        *lines, self._pending = self._pending.split("\n")
-        for line in lines:
-            if line.strip():
-                self._log.debug(line)
-        return len(text)
+@functools.cache
+def _manifest_json() -> dict[str, Any]:
+    return json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
 
 
 @dg.asset(

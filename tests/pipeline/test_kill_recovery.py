@@ -28,19 +28,26 @@ def _start_run(reports: Path, warehouse: Path, *extra: str) -> subprocess.Popen:
     )
 
 
+def _building(dbt_log: Path) -> bool:
+    """dbt has started building: its log has the "Concurrency: N threads" line a build prints before its first node."""
+    try:
+        return "Concurrency:" in dbt_log.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return False
+
+
 @pytest.mark.slow
 def test_kill_during_dbt_build_leaves_no_orphans_and_next_run_succeeds(tmp_path: Path):
     reports = tmp_path / "reports"
     shutil.copytree(SAMPLE_REPORTS, reports)
     warehouse = tmp_path / "wh" / "govreport.duckdb"
-    dbt = None
+    dbt_log = warehouse.parent / "dbt" / "dbt.log"  # dbt runs inside the run's process and logs here
     with reaped(_start_run(reports, warehouse)) as proc:
         for _ in range(3000):  # poll every 0.1 s until dbt build runs (or the run ends)
-            dbt = next((p for p in descendants(proc.pid) if " build" in cmdline(p) and "dbt" in cmdline(p)), None)
-            if dbt is not None or proc.poll() is not None:
+            if _building(dbt_log) or proc.poll() is not None:
                 break
             time.sleep(0.1)
-        assert dbt is not None, "dbt build never started"
+        assert proc.poll() is None and _building(dbt_log), "dbt build never started"
         left = descendants(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
