@@ -12,7 +12,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipelines.defs.report_assets import _extract_one
-from pipelines.defs.warehouse_assets import dbt_executable
 from pipelines.extract import extract_facts
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
@@ -80,8 +79,7 @@ def test_a_child_that_execs_like_the_dbt_wrapper_dies_with_its_parent():
     assert wait_gone([child]) == []
 
 
-def test_dbt_runs_through_the_wrapper():
-    assert Path(dbt_executable()).name == "govreport-dbt"
+WRAPPER = Path(sys.executable).parent / "govreport-dbt"  # installed with the package, for dbt runs by hand
 
 
 def test_the_wrapper_records_its_pid_beside_the_warehouse_named_in_the_dbt_vars(tmp_path):
@@ -91,7 +89,7 @@ def test_the_wrapper_records_its_pid_beside_the_warehouse_named_in_the_dbt_vars(
     assert warehouse_from_dbt_vars(["build", f"--vars={dbt_vars}"]) == str(warehouse)
     assert warehouse_from_dbt_vars(["parse", "--quiet"]) is None
     # the real wrapper, exec-ing the venv's dbt: its pid is in <warehouse>.dbt.pid, no environment variable
-    proc = subprocess.run([dbt_executable(), "debug", "--config-dir", "--vars", dbt_vars],
+    proc = subprocess.run([str(WRAPPER), "debug", "--config-dir", "--vars", dbt_vars],
                           capture_output=True, text=True, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert int((tmp_path / "w.duckdb.dbt.pid").read_text()) > 0
