@@ -43,7 +43,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"govreport run: reports under {reports}", file=sys.stderr)
     outcome = run_pipeline(reports, warehouse, allow_removal=True if args.allow_removal else None,
                            corrections=args.corrections, progress=None if args.verbose else Progress(),
-                           fault_pause=args.fault_pause)
+                           fault_pause=args.fault_pause, force_build=args.rebuild)
     for rel, why in outcome.skipped:
         print(f"govreport run: skipped {rel}: {why}", file=sys.stderr)
     if not outcome.success:
@@ -210,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-v", "--verbose", action="store_true",
                      help="print Dagster's event log (every step, dbt's own output) and every table")
     # For fault tests only: "<stage>:<marker file>" pauses the load or publish there (pipelines.warehouse.faults).
+    run.add_argument("--rebuild", action="store_true",
+                     help="run dbt build and publish even when nothing changed since the last published build")
     run.add_argument("--fault-pause", default="", help=argparse.SUPPRESS)
     _warehouse_arg(run)
     run.set_defaults(func=_cmd_run)

@@ -11,6 +11,7 @@ from pipelines.defs.partitions import REPORTS_PARTITION, report_partitions
 from pipelines.defs.resources import PipelineSettings
 from pipelines.defs.warehouse_assets import dbt_models, published_warehouse, raw_tables
 from pipelines.ingest.discover import Discovery, scan_reports
+from pipelines.warehouse.build_state import FORCE_BUILD_TAG
 from pipelines.warehouse.guard import ALLOW_REMOVAL_ENV, plan_removal
 
 REPORT_JOB = "process_reports"
@@ -133,7 +134,8 @@ def daily_full_refresh(context: dg.ScheduleEvaluationContext):
         return dg.SkipReason("no report partitions registered yet (the sensor registers files)")
     return dg.RunRequest(
         run_key=None,
-        tags={**partition_range_tags(list(keys)), "govreport/trigger": "daily_full_refresh"},
+        tags={**partition_range_tags(list(keys)), "govreport/trigger": "daily_full_refresh",
+              FORCE_BUILD_TAG: "true"},  # the whole dbt suite once a day, whatever changed
     )
 
 

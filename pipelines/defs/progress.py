@@ -28,6 +28,7 @@ STAGES = {
 }
 _PROGRESS = re.compile(r"^[\w ]+: (?P<done>\d+)/(?P<total>\d+) (?P<unit>\w+)")
 _REFRESH_S = 0.1
+SKIPPED_NOTE_PREFIX = "dbt build skipped"  # the dbt asset's log message when its inputs are unchanged
 
 
 def progress_message(stage: str, done: int, total: int, unit: str) -> str:
@@ -44,6 +45,7 @@ class _Stage:
     built: int = 0
     tests: int = 0
     tests_failed: int = 0
+    skipped: str = ""  # why the stage did nothing (dbt build with unchanged inputs)
 
 
 class Progress:
@@ -65,8 +67,11 @@ class Progress:
             return
         if event is None:
             stage = self._stages.get(step)
-            match = _PROGRESS.match(meta.get("orig_message") or "")
-            if stage is not None and match:
+            message = meta.get("orig_message") or ""
+            match = _PROGRESS.match(message)
+            if stage is not None and message.startswith(SKIPPED_NOTE_PREFIX):
+                stage.skipped = "skipped: nothing changed since the last published build"
+            elif stage is not None and match:
                 stage.done = f"{match['done']}/{match['total']} {match['unit']}"
                 self._draw(stage)
             return
@@ -90,6 +95,8 @@ class Progress:
             }
             stage.built += 1
             self._draw(stage)
+        elif event.event_type_value == "STEP_SKIPPED" and step in STAGES:
+            self._write(f"{STAGES[step]:<11}skipped: nothing to publish, the snapshot is current", end=True)
         elif (event.is_step_success or event.is_step_failure) and step in self._stages:
             stage = self._stages[step]
             line = stage_summary(step, stage) if event.is_step_success else "FAILED"
@@ -140,6 +147,8 @@ def stage_summary(step: str, stage: _Stage) -> str:
         return (f"{reports.get('partitions_loaded', 0)} reports (re)loaded, {reports.get('partitions_removed', 0)} "
                 f"removed, {reports.get('partitions_unchanged', 0)} unchanged; "
                 f"{facts.get('rows_inserted', 0)} fact rows inserted")
+    if stage.skipped:
+        return stage.skipped
     if step == "dbt_models":
         failed = f", {stage.tests_failed} failed" if stage.tests_failed else ""
         return f"{stage.built} models and seeds built, {stage.tests} tests{failed}"

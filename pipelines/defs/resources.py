@@ -10,7 +10,12 @@ import duckdb
 from pydantic import Field
 
 from pipelines import paths
-from pipelines.warehouse.connection import open_warehouse, read_warehouse, warehouse_lock
+from pipelines.warehouse.connection import (
+    connect_holding_lock,
+    open_warehouse,
+    read_warehouse,
+    warehouse_lock,
+)
 from pipelines.warehouse.faults import Pause, marker_pause
 from pipelines.warehouse.guard import DEFAULT_MAX_REMOVAL_SHARE, allow_removal_from_env, max_share_from_env
 
@@ -91,6 +96,12 @@ class WarehouseResource(dg.ConfigurableResource):
     def write(self, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection under the exclusive writer lock, with the raw schema present."""
         with open_warehouse(self.file, log=log) as con:
+            yield con
+
+    @contextmanager
+    def connect_holding_lock(self, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection for a step already inside :meth:`lock` (its own bookkeeping writes)."""
+        with connect_holding_lock(self.file, log=log) as con:
             yield con
 
     @contextmanager

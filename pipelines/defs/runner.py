@@ -17,6 +17,7 @@ from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.progress import Progress, progress_logger
 from pipelines.defs.resources import default_settings
 from pipelines.ingest.discover import scan_reports
+from pipelines.warehouse.build_state import FORCE_BUILD_TAG
 from pipelines.warehouse.connection import read_warehouse
 from pipelines.warehouse.guard import check_removal, loaded_report_keys, plan_removal
 
@@ -112,6 +113,7 @@ def run_pipeline(
     *,
     progress: Progress | None = None,
     fault_pause: str = "",
+    force_build: bool = False,
 ) -> RunOutcome:
     """Register every report file as a partition and materialise all assets for them in one run.
 
@@ -123,7 +125,8 @@ def run_pipeline(
 
     With ``progress``, the run's Dagster events feed its stage lines instead of Dagster's console
     log (``govreport run``; ``--verbose`` keeps the console log). ``fault_pause`` is for fault tests
-    only (see :mod:`pipelines.warehouse.faults`).
+    only (see :mod:`pipelines.warehouse.faults`). ``force_build`` runs ``dbt build`` even when its
+    inputs are those of the last published build (see :mod:`pipelines.warehouse.build_state`).
     """
     from pipelines.defs.build import build_definitions
 
@@ -142,17 +145,19 @@ def run_pipeline(
     run_config = {"loggers": {"progress": {}}} if progress is not None else None
     instance = instance or dagster_instance()
     keys = sorted(discovery.files)
+    tags = {FORCE_BUILD_TAG: "true"} if force_build else {}
     ordered = sync_partitions(instance, keys)
     with _quiet_python_loggers(progress is not None):
         if ordered:
             job = defs.resolve_job_def(REPORT_JOB)
             result = job.execute_in_process(
-                run_config=run_config, instance=instance, tags=partition_range_tags(ordered),
+                run_config=run_config, instance=instance, tags={**partition_range_tags(ordered), **tags},
                 raise_on_error=raise_on_error,
             )
         else:
             job = defs.resolve_job_def(REFRESH_JOB)
-            result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=raise_on_error)
+            result = job.execute_in_process(run_config=run_config, instance=instance, tags=tags,
+                                            raise_on_error=raise_on_error)
     if progress is not None:
         progress.finish()
     error = None

@@ -16,11 +16,19 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from pipelines import paths
 from pipelines.corrections.csvfile import read_corrections
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
+from pipelines.defs.progress import SKIPPED_NOTE_PREFIX
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings, WarehouseResource
 from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
-from pipelines.warehouse.dbt_build import build_events, write_manifest
+from pipelines.warehouse.build_state import (
+    FORCE_BUILD_TAG,
+    inputs_digest,
+    is_published,
+    record_build,
+    record_published,
+)
+from pipelines.warehouse.dbt_build import build_events, project_fingerprint, write_manifest
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
 from pipelines.warehouse.publish import publish_with_exports
@@ -119,7 +127,7 @@ if not dbt_project.manifest_path.exists():  # a fresh clone that skipped `make i
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WRITER_POOL,
             dagster_dbt_translator=LAYER_GROUPS)
-def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings):
     """Build and test the dbt models (staging views, intermediate de-duplication, marts) in the warehouse.
 
     dbt runs inside this process on a manifest parsed once per process (see
@@ -132,12 +140,27 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     if indirect:
         selection = [*selection, "--indirect-selection", indirect]
     target = dbt_target_path(warehouse.file)
+    project_dir = Path(dbt_project.project_dir)
     with warehouse.lock(log=context.log):
-        for raw in build_events(Path(dbt_project.project_dir), warehouse.file, target, selection,
-                                on_line=context.log.debug):
+        with warehouse.connect_holding_lock(log=context.log) as con:
+            digest = inputs_digest(con, project_fingerprint(project_dir))
+            unchanged = is_published(con, digest) and Path(settings.published_path).exists()
+        if unchanged and not _forced(context):
+            context.log.info(f"{SKIPPED_NOTE_PREFIX}: the raw tables and the dbt project are those of the last "
+                             f"published build (run tag {FORCE_BUILD_TAG}=true builds anyway)")
+            return
+        for raw in build_events(project_dir, warehouse.file, target, selection, on_line=context.log.debug):
             yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
                 target_path=target, project=dbt_project)
+        if not context.is_subset:  # a partial build leaves the other marts as they were: not a full build
+            with warehouse.connect_holding_lock(log=context.log) as con:
+                record_build(con, digest)
+
+
+def _forced(context: dg.AssetExecutionContext) -> bool:
+    """The run asks for a build whatever the inputs (``govreport/force_build`` tag, the daily schedule sets it)."""
+    return str(context.run.tags.get(FORCE_BUILD_TAG, "")).strip().lower() in ("1", "true", "yes")
 
 
 def dbt_target_path(warehouse: Path) -> Path:
@@ -165,6 +188,8 @@ def published_warehouse(
         # snapshot and Parquet exports are swapped in together, or neither is
         result, exports = publish_with_exports(warehouse.file, Path(settings.published_path),
                                                Path(settings.exports_dir), pause=warehouse.pause())
+        with warehouse.connect_holding_lock(log=context.log) as con:
+            record_published(con)
     context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")
     return dg.MaterializeResult(
         metadata={

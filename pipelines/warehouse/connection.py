@@ -165,10 +165,20 @@ def _attach_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def open_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the building warehouse for writing under the writer lock, with the raw schema present."""
-    with warehouse_lock(warehouse, log=log):
-        con = connect_recovering(lambda: duckdb.connect(str(warehouse)), log=log)
-        try:
-            ensure_raw_schema(con)
-            yield con
-        finally:
-            con.close()
+    with warehouse_lock(warehouse, log=log), connect_holding_lock(warehouse, log=log) as con:
+        yield con
+
+
+@contextmanager
+def connect_holding_lock(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for a caller that already holds :func:`warehouse_lock` (raw schema present).
+
+    For a step that holds the lock across several writers of its own (the dbt build between two
+    bookkeeping writes): taking the lock again in the same process would wait for itself.
+    """
+    con = connect_recovering(lambda: duckdb.connect(str(warehouse)), log=log)
+    try:
+        ensure_raw_schema(con)
+        yield con
+    finally:
+        con.close()

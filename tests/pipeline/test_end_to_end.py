@@ -88,3 +88,42 @@ def test_cli_query_and_charts_on_the_published_warehouse(sample_run, tmp_path: P
                  "--level", "city", "--out", str(png), "--warehouse", published]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "(1 data points)" in capsys.readouterr().out
+
+
+def _step_events(instance: dg.DagsterInstance, run_id: str, step: str) -> list[str]:
+    """The Dagster event types one step of a run logged, in order."""
+    return [e.dagster_event.event_type_value for e in instance.all_logs(run_id)
+            if e.dagster_event is not None and e.dagster_event.step_key == step]
+
+
+def test_rerun_with_nothing_changed_skips_dbt_build_and_publish(sample_build):
+    first, second = sample_build.first, sample_build.second
+    built = _step_events(sample_build.instance, first.run_id, "dbt_models")
+    assert built.count("ASSET_MATERIALIZATION") >= 20 and "STEP_SUCCESS" in built
+    skipped = _step_events(sample_build.instance, second.run_id, "dbt_models")
+    assert "ASSET_MATERIALIZATION" not in skipped and "STEP_SUCCESS" in skipped
+    assert _step_events(sample_build.instance, second.run_id, "published_warehouse") == ["STEP_SKIPPED"]
+    assert second.published.exists() and second.success
+
+
+@pytest.mark.slow
+def test_missing_snapshot_or_force_build_runs_dbt_again(tmp_path: Path):
+    import shutil
+
+    from tests.paths import SAMPLE_REPORTS
+
+    shutil.copytree(SAMPLE_REPORTS, tmp_path / "reports")
+    warehouse = tmp_path / "wh" / "govreport.duckdb"
+    instance = dg.DagsterInstance.ephemeral()
+
+    def dbt_materialisations(**kwargs) -> int:
+        outcome = run_pipeline(tmp_path / "reports", warehouse, instance=instance, **kwargs)
+        assert outcome.success, outcome.error
+        return _step_events(instance, outcome.run_id, "dbt_models").count("ASSET_MATERIALIZATION")
+
+    assert dbt_materialisations() >= 20
+    assert dbt_materialisations() == 0  # nothing changed
+    warehouse.with_name("govreport.published.duckdb").unlink()  # a user deleted the snapshot
+    assert dbt_materialisations() >= 20  # inputs unchanged, but no snapshot: build and publish again
+    assert warehouse.with_name("govreport.published.duckdb").exists()
+    assert dbt_materialisations(force_build=True) >= 20

@@ -39,6 +39,7 @@ from tests.paths import NANJING_2024, SAMPLE_CORRECTIONS
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
 BUILD_COLUMNS = {"loaded_at", "recorded_at"}  # when a row was written: differs between any two builds
+BOOKKEEPING_TABLES = {"build_state"}  # digests of this build's inputs, which hold its own paths
 PATH_HASH_COLUMNS = {"stage_sha"}  # raw.load_state: hashes the staged document, absolute source_path included
 RAW_TABLES = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state", "corrections")
 
@@ -121,10 +122,11 @@ def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: s
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
+    """The schema's tables except the build bookkeeping (raw.build_state: which build is published)."""
     return [r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? ORDER BY 1",
         [catalog, schema],
-    ).fetchall()]
+    ).fetchall() if r[0] not in BOOKKEEPING_TABLES]
 
 
 def _select(catalog: str, schema: str, table: str, columns: list[tuple[str, str]], reports: Path) -> str:
