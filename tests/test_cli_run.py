@@ -36,9 +36,16 @@ def sample(tmp_path_factory) -> tuple[Path, Path]:
     return root / "reports", root / "wh" / "govreport.duckdb"
 
 
-def test_quiet_run_prints_stage_lines_and_a_summary_of_the_marts(sample):
+@pytest.fixture(scope="module")
+def first_run(sample) -> subprocess.CompletedProcess:
+    """The first quiet `govreport run` into the module's warehouse (the later tests run after it)."""
     reports, warehouse = sample
-    proc = _run("--reports", str(reports), "--warehouse", str(warehouse))
+    return _run("--reports", str(reports), "--warehouse", str(warehouse))
+
+
+def test_quiet_run_prints_stage_lines_and_a_summary_of_the_marts(sample, first_run):
+    reports, warehouse = sample
+    proc = first_run
     assert proc.returncode == 0, proc.stdout
     lines = proc.stdout.splitlines()
     assert len(lines) < 60, proc.stdout
@@ -63,9 +70,23 @@ def test_quiet_run_prints_stage_lines_and_a_summary_of_the_marts(sample):
     assert f"Parquet exports:       {warehouse.parent / 'exports'}" in proc.stdout
 
 
-def test_verbose_run_prints_dagster_events_and_dbt_output(sample):
+def test_unchanged_rerun_says_dbt_build_and_publish_were_skipped(sample, first_run):
     reports, warehouse = sample
-    proc = _run("--reports", str(reports), "--warehouse", str(warehouse), "--verbose")
+    published = warehouse.with_name("govreport.published.duckdb")
+    before = published.stat().st_mtime_ns
+    proc = _run("--reports", str(reports), "--warehouse", str(warehouse))
+    assert proc.returncode == 0, proc.stdout
+    assert len(proc.stdout.splitlines()) < 60, proc.stdout
+    assert re.search(r"^read files +1 files: 1 reports, 0 rejected; 0 read, 1 unchanged", proc.stdout, re.M)
+    assert re.search(r"^dbt build +skipped: nothing changed since the last published build", proc.stdout, re.M)
+    assert re.search(r"^publish +skipped: nothing to publish, the snapshot is current", proc.stdout, re.M)
+    assert published.stat().st_mtime_ns == before
+    assert f"Published (BI tools):  {published}" in proc.stdout
+
+
+def test_verbose_run_prints_dagster_events_and_dbt_output(sample, first_run):
+    reports, warehouse = sample
+    proc = _run("--reports", str(reports), "--warehouse", str(warehouse), "--verbose", "--rebuild")
     assert proc.returncode == 0, proc.stdout
     assert "STEP_START" in proc.stdout and "ASSET_MATERIALIZATION" in proc.stdout
     assert "Running with dbt=" in proc.stdout  # dbt's own lines, through the run's log
@@ -101,7 +122,7 @@ def test_run_on_a_terminal_updates_the_stage_line_in_place(sample, tmp_path: Pat
     assert "govreport run: error:" in screen and "Traceback" not in screen
 
 
-def test_failed_run_says_why_with_exit_status_1(sample, tmp_path: Path):
+def test_failed_run_says_why_with_exit_status_1(sample, first_run, tmp_path: Path):
     reports, warehouse = sample
     bad = tmp_path / "corrections.csv"
     bad.write_text("not,a,corrections,header\n1,2,3,4\n", encoding="utf-8")
