@@ -24,6 +24,7 @@ from typing import TypeVar
 import duckdb
 
 from pipelines.landing.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
+from pipelines.warehouse.limits import duckdb_config
 from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
 
 T = TypeVar("T")
@@ -151,7 +152,7 @@ def read_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConn
 
 
 def _attach_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=duckdb_config())
     try:
         path = str(warehouse).replace("'", "''")
         con.execute(f"ATTACH '{path}' AS warehouse (READ_ONLY)")
@@ -176,7 +177,7 @@ def connect_holding_lock(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDB
     For a step that holds the lock across several writers of its own (the dbt build between two
     bookkeeping writes): taking the lock again in the same process would wait for itself.
     """
-    con = connect_recovering(lambda: duckdb.connect(str(warehouse)), log=log)
+    con = connect_recovering(lambda: duckdb.connect(str(warehouse), config=duckdb_config()), log=log)
     try:
         ensure_raw_schema(con)
         yield con

@@ -8,6 +8,7 @@ never duplicates or drops facts.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
@@ -327,7 +328,8 @@ def sync_raw_tables(
         pause_at(pause, "before_commit")
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT has already ended it
+            con.execute("ROLLBACK")
         raise
     summary.partitions_removed = to_remove
     return summary

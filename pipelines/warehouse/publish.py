@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.faults import Pause, pause_at
+from pipelines.warehouse.limits import duckdb_config
 
 try:  # POSIX only; on other platforms publishes are not serialised across processes
     import fcntl
@@ -67,7 +68,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(path)
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=duckdb_config())
     try:
         con.execute(f"ATTACH {quote_literal(str(path))} AS {_RO} (READ_ONLY)")
         con.execute(f"USE {_RO}")
@@ -232,7 +233,7 @@ def _copy_into(
     warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None
 ) -> tuple[dict[str, int], list[str]]:
     """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it."""
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=duckdb_config())
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
         options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""

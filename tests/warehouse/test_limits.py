@@ -1,0 +1,42 @@
+"""DuckDB's memory limit: one setting for the writer, the readers, the publish copy and dbt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.warehouse.connection import open_warehouse, read_warehouse
+from pipelines.warehouse.limits import DEFAULT_MEMORY_LIMIT, memory_limit
+from pipelines.warehouse.publish import connect_read_only
+from tests.paths import DBT_PROJECT_DIR
+
+
+def _limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+
+def test_every_pipeline_connection_has_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", "300MB")
+    warehouse = tmp_path / "govreport.duckdb"
+    with open_warehouse(warehouse) as con:
+        assert _limit(con) == "286.1 MiB"  # DuckDB reports 300 MB in MiB
+    with read_warehouse(warehouse) as con:
+        assert _limit(con) == "286.1 MiB"
+    con = connect_read_only(warehouse)
+    try:
+        assert _limit(con) == "286.1 MiB"
+    finally:
+        con.close()
+
+
+def test_default_and_override(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert memory_limit() == DEFAULT_MEMORY_LIMIT == "512MB"
+    monkeypatch.setenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", " 2GB ")
+    assert memory_limit() == "2GB"
+
+
+def test_dbt_profile_reads_the_same_variable_and_default():
+    profile = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('GOVREPORT_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profile
