@@ -122,7 +122,7 @@ dbt_project = DbtProject(project_dir=paths.DBT_PROJECT_DIR, profiles_dir=paths.D
 # the venv's first); `make install` parses once for everything else.
 dbt_project.prepare_if_dev()
 if not dbt_project.manifest_path.exists():  # a fresh clone that skipped `make install`
-    write_manifest(Path(dbt_project.project_dir), Path(dbt_project.target_path))
+    write_manifest(Path(dbt_project.project_dir), Path(dbt_project.manifest_path).parent)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WRITER_POOL,
