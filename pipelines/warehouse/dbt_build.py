@@ -66,7 +66,8 @@ def _parsed_manifest(project_dir: Path, warehouse: Path, target_path: Path) -> A
         result = dbtRunner().invoke(["parse", *_common_args(project_dir, warehouse, target_path)])
         if not result.success or result.result is None:
             raise DbtBuildError(f"dbt could not parse {project_dir}: {result.exception or 'see dbt.log in ' + str(target_path)}")
-        _MANIFESTS.clear()  # one project state at a time: an edited project never needs the old one
+        for stale in [k for k in _MANIFESTS if k[0] == key[0] and k[2] != key[2]]:
+            del _MANIFESTS[stale]  # an edited project never needs its old manifests again
         _MANIFESTS[key] = result.result
     return _MANIFESTS[key]
 
