@@ -81,6 +81,34 @@ def reaped(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
             proc.wait()
 
 
+def group_members(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid`` (a child started with ``start_new_session=True`` leads one)."""
+    out = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(entry))
+    return out
+
+
+@contextmanager
+def reaped_group(proc: subprocess.Popen) -> Iterator[subprocess.Popen]:
+    """Like :func:`reaped`, for a child started with ``start_new_session=True``: on the way out kill its
+    whole process group (a server's or worker's own children too) and reap it."""
+    try:
+        yield proc
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
 def ephemeral_dagster_env() -> dict[str, str]:
     """This process's environment without ``DAGSTER_HOME``: a child `govreport run` uses an ephemeral
     Dagster instance, like a newcomer's first run."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -10,8 +11,9 @@ import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
-from pipelines.defs.report_assets import _extract_one
+from pipelines.defs.report_assets import _MIN_PARTITIONS_FOR_POOL, _extract_one, _map_reports
 from pipelines.extract import extract_facts
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
@@ -205,3 +207,34 @@ def test_a_duckdb_lock_held_by_an_orphaned_dbt_is_cleared(tmp_path):
     finally:
         for pid in orphans:
             kill_quietly(pid)
+
+
+class _Log:
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def info(self, message: str) -> None:
+        self.lines.append(("info", message))
+
+    def warning(self, message: str) -> None:
+        self.lines.append(("warning", message))
+
+
+def _map_in_this_process(queue) -> None:
+    context, jobs = SimpleNamespace(log=_Log()), list(range(-_MIN_PARTITIONS_FOR_POOL, 0))
+    try:
+        queue.put((list(_map_reports(context, abs, jobs, SimpleNamespace(workers=2), "ingest")), context.log.lines))
+    except BaseException as err:  # reported, not hung on
+        queue.put((repr(err), context.log.lines))
+
+
+def test_a_step_in_a_daemonic_process_maps_its_reports_there_instead_of_failing():
+    """A Celery prefork worker's child is daemonic and may not start a process pool: the step works on alone."""
+    fork = multiprocessing.get_context("fork")
+    queue = fork.Queue()
+    child = fork.Process(target=_map_in_this_process, args=(queue,), daemon=True)
+    child.start()
+    child.join()
+    results, lines = queue.get_nowait()
+    assert results == list(range(_MIN_PARTITIONS_FOR_POOL, 0, -1)), results
+    assert any(level == "warning" and "daemonic" in message for level, message in lines), lines

@@ -1,6 +1,7 @@
 """Partitioned assets: ingest report files and extract their facts into the landing store."""
 
 
+import multiprocessing
 import os
 import warnings
 from collections import Counter
@@ -125,8 +126,17 @@ def _extract_one(args: tuple[str, str, float]) -> tuple[str, tuple[str, dict]]:
 
 
 def _map_reports(context: dg.AssetExecutionContext, fn, jobs: list, settings: PipelineSettings, step: str):
-    """Yield ``fn(job)`` for every job, on one process per core when there is enough work, logging progress."""
+    """Yield ``fn(job)`` for every job, on one process per core when there is enough work, logging progress.
+
+    A daemonic process may not start children: a step running in a Celery prefork worker's child
+    does the work in its own process (and says so) instead of failing.
+    """
     workers = settings.workers or (os.cpu_count() or 1)
+    if workers > 1 and len(jobs) >= _MIN_PARTITIONS_FOR_POOL and multiprocessing.current_process().daemon:
+        context.log.warning(f"{step}: {len(jobs)} reports in this one process: it is daemonic (a Celery prefork "
+                            "worker's child?) and may not start worker processes; Celery workers started with "
+                            "--pool solo or threads can")
+        workers = 1
     if workers > 1 and len(jobs) >= _MIN_PARTITIONS_FOR_POOL:
         context.log.info(f"{step}: {len(jobs)} reports on {workers} processes")
         with ProcessPoolExecutor(max_workers=workers, initializer=init_pool_worker) as pool:

@@ -140,8 +140,10 @@ def run_pipeline(
     plan = plan_removal(loaded, discovery.files, {k for k in loaded if discovery.is_under_unreadable(k)})
     check_removal(plan, settings.max_removal_share, settings.allow_removal)
     loggers = {"progress": progress_logger(progress)} if progress is not None else {}
+    # in this process whatever GOVREPORT_EXECUTOR says (execute_in_process); named so that the
+    # variable's executor is neither imported nor checked here
     defs = build_definitions(reports_dir, warehouse, corrections, allow_removal=settings.allow_removal,
-                             fault_pause=fault_pause, loggers=loggers)
+                             fault_pause=fault_pause, loggers=loggers, executor=dg.in_process_executor)
     run_config = {"loggers": {"progress": {}}} if progress is not None else None
     instance = instance or dagster_instance()
     keys = sorted(discovery.files)

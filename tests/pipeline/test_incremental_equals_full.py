@@ -35,12 +35,10 @@ import pytest
 
 from pipelines.defs.runner import RunOutcome, run_pipeline
 from tests.paths import NANJING_2024, SAMPLE_CORRECTIONS
+from tests.pipeline.helpers import table_differences, warehouse_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
-BUILD_COLUMNS = {"loaded_at", "recorded_at"}  # when a row was written: differs between any two builds
-BOOKKEEPING_TABLES = {"build_state"}  # digests of this build's inputs, which hold its own paths
-PATH_HASH_COLUMNS = {"stage_sha"}  # raw.load_state: hashes the staged document, absolute source_path included
 RAW_TABLES = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state", "corrections")
 
 START = ("national/国务院/2024.txt", "county/呼伦贝尔市海拉尔区/2017.txt", "province/浙江省/2026.txt")
@@ -113,62 +111,6 @@ def builds(shared_reports: Path, tmp_path_factory: pytest.TempPathFactory) -> Bu
     return Builds(incremental, scratch, reports.resolve(), scratch_reports.resolve())
 
 
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[tuple[str, str]]:
-    return con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() "
-        "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
-        [catalog, schema, table],
-    ).fetchall()
-
-
-def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
-    """The schema's tables except the build bookkeeping (raw.build_state: which build is published)."""
-    return [r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? ORDER BY 1",
-        [catalog, schema],
-    ).fetchall() if r[0] not in BOOKKEEPING_TABLES]
-
-
-def _select(catalog: str, schema: str, table: str, columns: list[tuple[str, str]], reports: Path) -> str:
-    """The table's rows without build columns, with this build's reports folder written as <reports>."""
-    prefix = str(reports).replace("'", "''")
-    exprs = []
-    for name, dtype in columns:
-        if name in BUILD_COLUMNS | PATH_HASH_COLUMNS:
-            continue
-        col = f'"{name}"'
-        exprs.append(f"replace({col}, '{prefix}', '<reports>') AS {col}" if dtype == "VARCHAR" else col)
-    return f'SELECT {", ".join(exprs)} FROM {catalog}."{schema}"."{table}"'
-
-
-def _differences(a: Path, b: Path, schema: str, reports_a: Path, reports_b: Path) -> dict[str, str]:
-    """``table -> what differs`` between schema ``schema`` of DuckDB files ``a`` and ``b`` (empty: the same)."""
-    con = duckdb.connect(":memory:")
-    try:
-        con.execute(f"ATTACH '{a}' AS a (READ_ONLY)")
-        con.execute(f"ATTACH '{b}' AS b (READ_ONLY)")
-        tables_a, tables_b = _tables(con, "a", schema), _tables(con, "b", schema)
-        out: dict[str, str] = {}
-        if tables_a != tables_b:
-            out["<tables>"] = f"only incremental: {sorted(set(tables_a) - set(tables_b))}; " \
-                              f"only from scratch: {sorted(set(tables_b) - set(tables_a))}"
-        for table in sorted(set(tables_a) & set(tables_b)):
-            cols_a, cols_b = _columns(con, "a", schema, table), _columns(con, "b", schema, table)
-            if cols_a != cols_b:
-                out[table] = f"columns differ: {cols_a} vs {cols_b}"
-                continue
-            sel_a = _select("a", schema, table, cols_a, reports_a)
-            sel_b = _select("b", schema, table, cols_b, reports_b)
-            only_a = con.execute(f"{sel_a} EXCEPT ALL {sel_b}").fetchall()
-            only_b = con.execute(f"{sel_b} EXCEPT ALL {sel_a}").fetchall()
-            if only_a or only_b:
-                out[table] = (f"{len(only_a)} row(s) only incremental, e.g. {only_a[:3]}; "
-                              f"{len(only_b)} only from scratch, e.g. {only_b[:3]}")
-        return out
-    finally:
-        con.close()
-
-
 def _count(db: Path, sql: str) -> int:
     con = duckdb.connect(":memory:")
     try:
@@ -180,19 +122,19 @@ def _count(db: Path, sql: str) -> int:
 
 
 def test_every_published_table_is_identical(builds: Builds) -> None:
-    diff = _differences(builds.incremental.published, builds.scratch.published, "main",
+    diff = table_differences(builds.incremental.published, builds.scratch.published, "main",
                         builds.incremental_reports, builds.scratch_reports)
     assert diff == {}
 
 
 def test_raw_tables_are_identical(builds: Builds) -> None:
-    diff = _differences(builds.incremental.warehouse, builds.scratch.warehouse, "raw",
+    diff = table_differences(builds.incremental.warehouse, builds.scratch.warehouse, "raw",
                         builds.incremental_reports, builds.scratch_reports)
     assert diff == {}
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"ATTACH '{builds.scratch.warehouse}' AS w (READ_ONLY)")
-        assert sorted(_tables(con, "w", "raw")) == sorted(RAW_TABLES)
+        assert sorted(warehouse_tables(con, "w", "raw")) == sorted(RAW_TABLES)
     finally:
         con.close()
 
