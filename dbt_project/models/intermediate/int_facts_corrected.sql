@@ -16,8 +16,10 @@ with facts as (
 
 reports as (
 
+    -- only the reports an 'add' correction points into: their texts are read, no other report's
     select report_id, partition_key, region, region_level, report_year, content_sha256, report_text
     from {{ ref('stg_raw__reports') }}
+    where report_id in (select report_id from {{ ref('stg_raw__corrections') }} where action = 'add')
 
 ),
 
