@@ -198,14 +198,25 @@ def failed_checks(events: list[dg.DagsterEvent]) -> list[str]:
 @contextmanager
 def _quiet_python_loggers(on: bool) -> Iterator[None]:
     """While ``on``, keep the chatter of libraries' own Python loggers (jieba's dictionary loading,
-    Dagster's messages outside the run's log) off the terminal; warnings and errors still show."""
+    Dagster's messages outside the run's log) off the terminal; warnings and errors still show,
+    except Dagster's one warning per blocking dbt check when the dbt build was skipped because
+    nothing changed (the stage line says so once)."""
     saved = {}
+    plan_logger = logging.getLogger("dagster._core.execution.plan.active")
     if on:
         for name in ("jieba", "dagster"):
             saved[name] = logging.getLogger(name).level
             logging.getLogger(name).setLevel(logging.WARNING)
+        plan_logger.addFilter(_no_skipped_dbt_check_warnings)
     try:
         yield
     finally:
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)
+        plan_logger.removeFilter(_no_skipped_dbt_check_warnings)
+
+
+def _no_skipped_dbt_check_warnings(record: logging.LogRecord) -> bool:
+    """False for Dagster's "Blocking asset check … emitted no result in step 'dbt_models'" warnings."""
+    message = record.getMessage()
+    return not (message.startswith("Blocking asset check") and "emitted no result in step 'dbt_models'" in message)
