@@ -31,7 +31,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check pipelines tests
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile  # two workers, each test file on one (its module fixtures built once)
 
 lint: install
 	$(BIN)/ruff check pipelines tests

@@ -114,3 +114,4 @@ def correction_scenario(sample_build, tmp_path_factory):
     from tests.corrections.scenario import build_scenario
 
     return build_scenario(tmp_path_factory.mktemp("corrections"), pytest.MonkeyPatch, sample_build)
+
