@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -108,16 +109,14 @@ def build_events(
     from dbt_common.events.functions import msg_to_dict
 
     target_path.mkdir(parents=True, exist_ok=True)
-    events: list[tuple[str, Any]] = []
-    ready = threading.Condition()
+    # dbt calls ``collect`` on its own threads; the caller's thread yields from the queue as events arrive
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
 
     def collect(event) -> None:
-        name = event.info.name
-        item = ("result", msg_to_dict(event)) if name in RESULT_EVENTS else ("line", event.info.msg) if on_line and event.info.level in ("info", "warn", "error") else None
-        if item is not None:
-            with ready:
-                events.append(item)
-                ready.notify()
+        if event.info.name in RESULT_EVENTS:
+            events.put(("result", msg_to_dict(event)))
+        elif on_line is not None and event.info.level in ("info", "warn", "error"):
+            events.put(("line", event.info.msg))
 
     outcome: dict[str, Any] = {}
 
@@ -134,26 +133,16 @@ def build_events(
         except BaseException as exc:  # handed to the caller's thread below
             outcome["error"] = exc
         finally:
-            with ready:
-                outcome["done"] = True
-                ready.notify()
+            events.put(("done", None))
 
     worker = threading.Thread(target=invoke, name="dbt-build", daemon=True)
     worker.start()
-    taken = 0
-    while True:
-        with ready:
-            while taken == len(events) and "done" not in outcome:
-                ready.wait()
-            batch, taken = events[taken:], len(events)
-            finished = "done" in outcome and taken == len(events)
-        for kind, payload in batch:
-            if kind == "result":
-                yield payload
-            elif on_line is not None:
-                on_line(payload)
-        if finished:
-            break
+    while (item := events.get())[0] != "done":
+        kind, payload = item
+        if kind == "result":
+            yield payload
+        else:
+            on_line(payload)
     worker.join()
     _raise_for(outcome, target_path)
 
