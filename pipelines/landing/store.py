@@ -96,12 +96,7 @@ class LandingStore:
     def read_source_record(self, partition_key: str) -> dict | None:
         """The source record of a partition, or None (none kept: an older store, or never read whole)."""
         directory = self.partition_dir(partition_key)
-        if not (directory / DOCUMENT_FILE).exists():
-            return None
-        try:
-            return json.loads((directory / SOURCE_FILE).read_bytes())
-        except (OSError, ValueError):
-            return None
+        return _json_if(directory / DOCUMENT_FILE, directory / SOURCE_FILE)
 
     def write_extraction(self, partition_key: str, document_sha: str, payload: dict) -> str:
         """Stage facts and keywords for a partition and mark it ready; returns the stage hash."""
@@ -119,12 +114,7 @@ class LandingStore:
     def ready_extraction(self, partition_key: str) -> dict | None:
         """The staged extraction of a partition marked ready, or None (not ready, missing or unreadable)."""
         directory = self.partition_dir(partition_key)
-        if not (directory / READY_FILE).exists():
-            return None
-        try:
-            return json.loads((directory / EXTRACTION_FILE).read_bytes())
-        except (OSError, ValueError):
-            return None
+        return _json_if(directory / READY_FILE, directory / EXTRACTION_FILE)
 
     def ready_partitions(self) -> dict[str, StagedPartition]:
         """Every partition whose ingest and extraction are both staged, by partition key."""
@@ -140,3 +130,13 @@ class LandingStore:
     def remove(self, partition_key: str) -> None:
         """Delete a partition's staged files (the report file was removed)."""
         shutil.rmtree(self.partition_dir(partition_key), ignore_errors=True)
+
+
+def _json_if(marker: Path, path: Path) -> dict | None:
+    """The JSON in ``path`` when ``marker`` exists, else None (also None when it is missing or unreadable)."""
+    if not marker.exists():
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
