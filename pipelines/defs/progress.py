@@ -26,6 +26,7 @@ STAGES = {
     "dbt_models": "dbt build",
     "published_warehouse": "publish",
 }
+_PARTITIONED_STEPS = {"landing__report_texts": "files", "landing__indicator_facts": "reports"}
 _PROGRESS = re.compile(r"^[\w ]+: (?P<done>\d+)/(?P<total>\d+) (?P<unit>\w+)")
 _REFRESH_S = 0.1
 SKIPPED_NOTE_PREFIX = "dbt build skipped"  # the dbt asset's log message when its inputs are unchanged
@@ -57,6 +58,17 @@ class Progress:
         self._stages: dict[str, _Stage] = {}
         self._checks = [0, 0]  # passed, failed (asset checks outside the stages)
         self._last_draw = 0.0
+        self._outside = 0  # unchanged partitions the run leaves out of its ingest and extract steps
+
+    def outside_run(self, unchanged: int, in_run: int) -> None:
+        """Say, before the run, that ``unchanged`` report files are current and left out of its ingest and
+        extract steps; with ``in_run`` 0 those steps do not run at all, so their lines are printed now."""
+        self._outside = unchanged
+        if unchanged and not in_run:
+            self._write(f"{STAGES['landing__report_texts']:<11}{unchanged} files: 0 read, {unchanged} unchanged "
+                        "(fingerprint)", end=True)
+            self._write(f"{STAGES['landing__indicator_facts']:<11}{unchanged} reports: 0 extracted, "
+                        f"{unchanged} unchanged", end=True)
 
     def handle(self, record: logging.LogRecord) -> None:
         """Take one record of the run's log (a Dagster event or a message)."""
@@ -100,6 +112,8 @@ class Progress:
         elif (event.is_step_success or event.is_step_failure) and step in self._stages:
             stage = self._stages[step]
             line = stage_summary(step, stage) if event.is_step_success else "FAILED"
+            if event.is_step_success and self._outside and step in _PARTITIONED_STEPS:
+                line += f"; {self._outside} other {_PARTITIONED_STEPS[step]} unchanged, not in this run"
             self._write(f"{stage.label:<11}{line}  ({time.monotonic() - stage.started:.1f}s)", end=True)
 
     def finish(self) -> None:

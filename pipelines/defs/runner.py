@@ -15,8 +15,11 @@ import duckdb
 from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_tags
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.progress import Progress, progress_logger
-from pipelines.defs.resources import default_settings
+from pipelines.defs.resources import PipelineSettings, default_settings
 from pipelines.ingest.discover import scan_reports
+from pipelines.landing.store import LandingStore
+from pipelines.landing.unchanged import stale_partitions
+from pipelines.landing.versions import extract_version, ingest_version
 from pipelines.warehouse.build_state import FORCE_BUILD_TAG
 from pipelines.warehouse.connection import read_warehouse
 from pipelines.warehouse.guard import check_removal, loaded_report_keys, plan_removal
@@ -31,6 +34,7 @@ class RunOutcome:
     warehouse: Path
     published: Path
     partitions: list[str]
+    partitions_run: list[str] = field(default_factory=list)  # the partitions the ingest and extract steps ran for
     exports: Path | None = None
     table_counts: dict[str, int] = field(default_factory=dict)
     quarantine: list[tuple[str, str, int]] = field(default_factory=list)  # (severity, reason_code, files)
@@ -55,6 +59,25 @@ def sync_partitions(instance: dg.DagsterInstance, keys: list[str]) -> list[str]:
     if new:
         instance.add_dynamic_partitions(REPORTS_PARTITION, new)
     return list(instance.get_dynamic_partitions(REPORTS_PARTITION))
+
+
+def partitions_to_run(ordered: list[str], files: dict[str, Path], settings: PipelineSettings) -> list[str]:
+    """The partitions the ingest and extract steps must run for: from the first to the last stale one.
+
+    A partition is stale when its file's fingerprint, the ingest version or the extract version differ
+    from what the landing store holds (:func:`~pipelines.landing.unchanged.stale_partitions`: a stat and
+    two small JSON files per partition, no report is read). A run covers one contiguous range of the
+    registered order, so stale partitions far apart bring the current ones between them along; those
+    are recognised again inside the steps and cost only their bookkeeping. New files are registered at
+    the end of the order, so a run after adding files covers exactly the new ones. Empty when nothing is
+    stale: the run then only loads, builds and publishes what is staged.
+    """
+    stale = set(stale_partitions(LandingStore(settings.landing), files, ordered, settings.reports,
+                                 ingest_version(), extract_version()))
+    if not stale:
+        return []
+    positions = [i for i, key in enumerate(ordered) if key in stale]
+    return ordered[positions[0]:positions[-1] + 1]
 
 
 def warehouse_table_counts(warehouse: Path) -> dict[str, int]:
@@ -115,7 +138,12 @@ def run_pipeline(
     fault_pause: str = "",
     force_build: bool = False,
 ) -> RunOutcome:
-    """Register every report file as a partition and materialise all assets for them in one run.
+    """Register every report file as a partition, ingest and extract the ones that changed, then load,
+    build and publish, in one run.
+
+    Only the partitions whose staged data no longer holds go through the ingest and extract steps
+    (:func:`partitions_to_run`); when none do, the run is the refresh job (load, build, publish), whose
+    ``dbt build`` and publish skip themselves when their inputs are those of the last published build.
 
     Before anything changes, the removal guard compares the files found with the reports loaded
     in the warehouse: a run that would remove more than the allowed share of them, or any report
@@ -149,11 +177,14 @@ def run_pipeline(
     keys = sorted(discovery.files)
     tags = {FORCE_BUILD_TAG: "true"} if force_build else {}
     ordered = sync_partitions(instance, keys)
+    to_run = partitions_to_run(ordered, discovery.files, settings)
+    if progress is not None:
+        progress.outside_run(len(ordered) - len(to_run), len(to_run))
     with _quiet_python_loggers(progress is not None):
-        if ordered:
+        if to_run:
             job = defs.resolve_job_def(REPORT_JOB)
             result = job.execute_in_process(
-                run_config=run_config, instance=instance, tags={**partition_range_tags(ordered), **tags},
+                run_config=run_config, instance=instance, tags={**partition_range_tags(to_run), **tags},
                 raise_on_error=raise_on_error,
             )
         else:
@@ -174,6 +205,7 @@ def run_pipeline(
         warehouse=warehouse,
         published=Path(settings.published_path),
         partitions=keys,
+        partitions_run=to_run,
         exports=Path(settings.exports_dir),
         table_counts=warehouse_table_counts(warehouse),
         quarantine=quarantine_counts(warehouse),

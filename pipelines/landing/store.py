@@ -104,7 +104,12 @@ class LandingStore:
         data = _dump({**payload, "document_sha": document_sha})
         _atomic_write(directory / EXTRACTION_FILE, data)
         stage_sha = _sha((document_sha + _sha(data)).encode())
-        _atomic_write(directory / READY_FILE, _dump({"partition_key": partition_key, "stage_sha": stage_sha}))
+        # the extract version and a timeout in the marker let a run tell a current partition from the
+        # marker alone, without reading the extraction (see pipelines.landing.unchanged.partition_is_current)
+        timed_out = (payload.get("error") or {}).get("reason_code") == "timeout"
+        marker = {"partition_key": partition_key, "stage_sha": stage_sha,
+                  "extract_version": payload.get("extract_version"), "timed_out": timed_out}
+        _atomic_write(directory / READY_FILE, _dump(marker))
         return stage_sha
 
     def read_extraction(self, partition_key: str) -> dict:
@@ -115,6 +120,11 @@ class LandingStore:
         """The staged extraction of a partition marked ready, or None (not ready, missing or unreadable)."""
         directory = self.partition_dir(partition_key)
         return _json_if(directory / READY_FILE, directory / EXTRACTION_FILE)
+
+    def ready_marker(self, partition_key: str) -> dict | None:
+        """The ready marker of a partition (its key, stage hash, extract version), or None when not ready."""
+        marker = self.partition_dir(partition_key) / READY_FILE
+        return _json_if(marker, marker)
 
     def ready_partitions(self) -> dict[str, StagedPartition]:
         """Every partition whose ingest and extraction are both staged, by partition key."""

@@ -171,3 +171,32 @@ def current_extraction(store: LandingStore, partition_key: str, version: str) ->
     if extraction is None:
         return None
     return extraction if extraction_is_current(extraction, store.document_sha(partition_key), version) else None
+
+
+def partition_is_current(
+    store: LandingStore, key: str, path: Path, root: Path, ingest_version: str, extract_version: str,
+) -> bool:
+    """True when a partition's staged document and extraction both still hold for the file at ``path``.
+
+    Reads only the small source record and ready marker and stats the file: the document is kept by
+    fingerprint (:func:`ingest_decision` says ``reuse``) and the ready marker names the current extract
+    version without a timeout. Anything else (a touched file, an old store, a version change) is not
+    current, and the run's ingest and extract steps decide what to do with it.
+    """
+    record = store.read_source_record(key)
+    if ingest_decision(record, take_fingerprint(path), source_path=str(path), root=str(root),
+                       version=ingest_version) != REUSE:
+        return False
+    marker = store.ready_marker(key)
+    return (isinstance(marker, dict) and marker.get("extract_version") == extract_version
+            and marker.get("timed_out") is False)
+
+
+def stale_partitions(
+    store: LandingStore, files: dict[str, Path], keys: list[str], root: Path, ingest_version: str,
+    extract_version: str,
+) -> list[str]:
+    """The partitions among ``keys`` (in their order) that need the ingest or extract step (see
+    :func:`partition_is_current`); a key without a file in ``files`` counts as stale."""
+    return [k for k in keys if k not in files
+            or not partition_is_current(store, k, files[k], root, ingest_version, extract_version)]

@@ -26,6 +26,8 @@ from pipelines.landing.unchanged import (
     Fingerprint,
     extraction_is_current,
     ingest_decision,
+    partition_is_current,
+    stale_partitions,
     take_fingerprint,
 )
 from pipelines.landing.versions import extract_version, ingest_version
@@ -117,6 +119,30 @@ def test_ingest_file_hashes_a_touched_file_and_reads_a_changed_one(tmp_path: Pat
     assert changed is not None and new["bytes_sha256"] != rec["bytes_sha256"]
 
 
+def test_a_partition_is_current_from_its_source_record_and_ready_marker_alone(tmp_path: Path):
+    """What a run checks before it starts: a stat and two small JSON files, the extraction is not read."""
+    root, store = tmp_path / "reports", LandingStore(tmp_path / "landing")
+    path, key = write_report(root, "甲市", "a"), "city/甲市/2024"
+    versions = (ingest_version(), extract_version())
+    assert not partition_is_current(store, key, path, root, *versions)  # never staged
+    payload, rec = work.ingest_file(path, root, key, None, versions[0])
+    sha = store.write_document(key, payload)
+    store.write_source_record(key, rec)
+    assert not partition_is_current(store, key, path, root, *versions)  # ingested, not extracted
+    store.write_extraction(key, sha, {"facts": [], "keywords": [], "extract_version": versions[1]})
+    assert partition_is_current(store, key, path, root, *versions)
+    (store.partition_dir(key) / "extraction.json").write_text("not read by the check")
+    assert partition_is_current(store, key, path, root, *versions)
+    assert not partition_is_current(store, key, path, root, versions[0], "another extractor")
+    assert not partition_is_current(store, key, path, root, "another ingest", versions[1])
+    store.write_extraction(key, sha, {"facts": [], "keywords": [], "extract_version": versions[1],
+                                      "error": {"reason_code": "timeout", "reason": "slow"}})
+    assert not partition_is_current(store, key, path, root, *versions)  # a timed-out extraction is tried again
+    store.write_extraction(key, sha, {"facts": [], "keywords": [], "extract_version": versions[1]})
+    write_report(root, "甲市", "a, edited")  # new size and mtime: the steps must look at it
+    assert stale_partitions(store, {key: path}, [key], root, *versions) == [key]
+
+
 # ------------------------------------------------------------------------------- real runs
 
 
@@ -191,21 +217,26 @@ def test_unchanged_touched_changed_and_new_versions(three_reports, monkeypatch: 
     facts = query(warehouse, "SELECT count(*) FROM raw.facts")[0][0]
     assert facts > 0
 
-    # nothing changed: no file is opened, nothing is extracted, nothing is loaded again
+    # nothing changed: no file is opened, nothing is extracted, nothing is loaded again; the files are
+    # recognised before the run, which has no ingest or extract step
     screen = run()
     assert calls.take() == ([], [], 0)
-    assert "3 files: 3 reports, 0 rejected; 0 read, 3 unchanged (fingerprint)" in stage_line(screen, "read files")
-    assert "facts; 0 extracted, 3 unchanged  (" in stage_line(screen, "extract")
+    assert stage_line(screen, "read files") == "read files 3 files: 0 read, 3 unchanged (fingerprint)"
+    assert stage_line(screen, "extract") == "extract    3 reports: 0 extracted, 3 unchanged"
     assert "0 reports (re)loaded, 0 removed, 3 unchanged" in stage_line(screen, "load")
     assert query(warehouse, "SELECT count(*) FROM raw.facts")[0][0] == facts
 
     # in one run: one file touched (new mtime, same bytes) is hashed, not parsed or extracted; one file
-    # changed is read, parsed, extracted and loaded again; the third is not opened
+    # changed is read, parsed, extracted and loaded again; the third (first in the partition order 丙,
+    # 乙, 甲) is not opened and not in the run's ingest and extract steps
     os.utime(reports / "city" / "甲市" / "2024.txt", ns=(HOUR_AGO_NS + 10**9, HOUR_AGO_NS + 10**9))
     write_report(reports, "乙市", "1, edited")
     screen = run()
     assert calls.take() == (["乙市", "甲市"], ["乙市"], 1)
-    assert "1 read, 1 unchanged (fingerprint), 1 unchanged (content hash)" in stage_line(screen, "read files")
+    assert stage_line(screen, "read files").startswith(
+        "read files 2 files: 2 reports, 0 rejected; 1 read, 0 unchanged (fingerprint), 1 unchanged (content hash); "
+        "1 other files unchanged, not in this run  ("), screen
+    assert "1 extracted, 1 unchanged; 1 other reports unchanged, not in this run  (" in stage_line(screen, "extract")
     assert "1 reports (re)loaded, 0 removed, 2 unchanged" in stage_line(screen, "load")
     text = query(warehouse, "SELECT text FROM raw.reports WHERE partition_key = 'city/乙市/2024'")[0][0]
     assert "1, edited" in text
