@@ -50,7 +50,22 @@ class LoadSummary:
 
 # Bump when what the loader writes for the same staged data changes (e.g. the fact_id rule): every
 # partition is then reloaded once, so no warehouse keeps ids made by an older rule.
-LOAD_FORMAT = "2"
+LOAD_FORMAT = "3"
+
+
+def verified_quote_key(text: str, quote: str | None, char_start: int | None, char_end: int | None) -> str | None:
+    """md5 of ``quote|char_start|char_end`` when ``quote`` is exactly ``text[char_start:char_end]``, else None.
+
+    The loader holds one report's text and facts at a time, so it checks provenance there, with memory
+    flat in the number of reports; the dbt test ``quote_matches_text`` trusts a fact whose quote and
+    offsets still hash to this key and checks every other fact against its report's text itself (the
+    same md5 in SQL: ``md5(concat_ws('|', quote, char_start, char_end))``).
+    """
+    if not quote or char_start is None or char_end is None:
+        return None
+    if char_start < 0 or char_end < char_start or char_end > len(text) or text[char_start:char_end] != quote:
+        return None
+    return hashlib.md5(f"{quote}|{char_start}|{char_end}".encode()).hexdigest()
 
 
 def fact_id(content_sha256: str, char_start: int, char_end: int, indicator_id: str, *extra: object) -> str:
@@ -306,6 +321,8 @@ def sync_raw_tables(
                             "region_level": doc["region_level"],
                             "report_year": doc["report_year"],
                             "is_headline": bool(fact.get("is_headline", False)),
+                            "verified_quote_key": verified_quote_key(doc["text"], fact.get("quote"),
+                                                                     fact.get("char_start"), fact.get("char_end")),
                             "loaded_at": now,
                         })
                     for kw in extraction.get("keywords", []):

@@ -52,6 +52,7 @@ RAW_TABLES: dict[str, str] = {
             is_headline       BOOLEAN NOT NULL,  -- in a results-summary or main-targets paragraph
             subject           VARCHAR,           -- NULL: the whole region; else the part (县域经济, 西安市, 能源工业)
             extractor_version VARCHAR NOT NULL,
+            verified_quote_key VARCHAR,          -- load.verified_quote_key: set when the quote is the text at its offsets
             loaded_at         TIMESTAMP NOT NULL
         )""",
     "keyword_counts": """
@@ -112,7 +113,10 @@ RAW_TABLES: dict[str, str] = {
 }
 
 # Columns added after a table's first release: (table, column, type), applied to older warehouses.
-RAW_COLUMN_MIGRATIONS: tuple[tuple[str, str, str], ...] = (("facts", "subject", "VARCHAR"),)
+RAW_COLUMN_MIGRATIONS: tuple[tuple[str, str, str], ...] = (
+    ("facts", "subject", "VARCHAR"),
+    ("facts", "verified_quote_key", "VARCHAR"),
+)
 
 # Every raw table carries partition_key: the loader replaces a partition's rows in all of them.
 PARTITIONED_TABLES: tuple[str, ...] = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state")

@@ -9,7 +9,7 @@ import pytest
 
 from pipelines.landing.store import LandingStore
 from pipelines.warehouse.connection import open_warehouse
-from pipelines.warehouse.load import fact_id, sync_raw_tables
+from pipelines.warehouse.load import fact_id, sync_raw_tables, verified_quote_key
 from tests.warehouse.test_load_faults import stage
 
 
@@ -50,3 +50,22 @@ def test_corrections_are_replaced_in_the_load_transaction(tmp_path: Path):
         sync_raw_tables(con, store, corrections=[])
         assert con.execute("SELECT count(*) FROM raw.corrections").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == 2
+
+
+def test_the_loader_verifies_each_quote_against_its_text_with_the_md5_sql_recomputes(tmp_path: Path):
+    """Provenance is checked in the load, one report at a time: every extracted fact of the real Nanjing
+    text gets a key, and DuckDB's md5 of quote|start|end is the same key (what the dbt test compares)."""
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市"])
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+        total, verified, same_in_sql = con.execute(
+            "SELECT count(*), count(verified_quote_key), "
+            "count(*) FILTER (WHERE verified_quote_key = md5(concat_ws('|', quote, char_start, char_end))) "
+            "FROM raw.facts").fetchone()
+    assert total > 30 and verified == total and same_in_sql == total
+    text = "全年地区生产总值增长4.6%。"
+    assert verified_quote_key(text, "地区生产总值增长4.6%", 2, 14) is not None
+    assert verified_quote_key(text, "地区生产总值增长4.6%", 3, 15) is None  # one off
+    assert verified_quote_key(text, "地区生产总值增长4.6%", 2, 99) is None  # past the end
+    assert verified_quote_key(text, "", 0, 0) is None and verified_quote_key(text, "全年", None, 2) is None
