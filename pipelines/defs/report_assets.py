@@ -166,6 +166,7 @@ def indicator_facts(context: dg.AssetExecutionContext, settings: PipelineSetting
         if extraction is None:
             jobs.append((str(settings.landing), key, settings.report_timeout_s))
         else:
+            store.note_extract_version(key, version)  # lets the next run see it is current before it starts
             tally.add(context, key, extraction)
     for key, (document_sha, payload) in _map_reports(context, _extract_one, jobs, settings, "extract"):
         store.write_extraction(key, document_sha, {**payload, "extract_version": version})

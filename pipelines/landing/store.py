@@ -126,6 +126,14 @@ class LandingStore:
         marker = self.partition_dir(partition_key) / READY_FILE
         return _json_if(marker, marker)
 
+    def note_extract_version(self, partition_key: str, extract_version: str) -> None:
+        """Record in a ready marker that its extraction is current for ``extract_version`` (a marker
+        written before markers named the version); the stage hash, and so the loaded state, is unchanged."""
+        marker = self.ready_marker(partition_key)
+        if marker is not None and marker.get("extract_version") != extract_version:
+            marker.update(extract_version=extract_version, timed_out=False)
+            _atomic_write(self.partition_dir(partition_key) / READY_FILE, _dump(marker))
+
     def ready_partitions(self) -> dict[str, StagedPartition]:
         """Every partition whose ingest and extraction are both staged, by partition key."""
         found: dict[str, StagedPartition] = {}

@@ -7,6 +7,7 @@ the functions that read a report file, parse it and extract its facts record the
 from __future__ import annotations
 
 import io
+import json
 import os
 import time
 from pathlib import Path
@@ -139,6 +140,13 @@ def test_a_partition_is_current_from_its_source_record_and_ready_marker_alone(tm
                                       "error": {"reason_code": "timeout", "reason": "slow"}})
     assert not partition_is_current(store, key, path, root, *versions)  # a timed-out extraction is tried again
     store.write_extraction(key, sha, {"facts": [], "keywords": [], "extract_version": versions[1]})
+    marker = store.partition_dir(key) / "ready.json"
+    old = json.loads(marker.read_text())
+    marker.write_text(json.dumps({"partition_key": key, "stage_sha": old["stage_sha"]}))  # an older store's marker
+    assert not partition_is_current(store, key, path, root, *versions)
+    store.note_extract_version(key, versions[1])  # what the extract step does for a current extraction
+    assert partition_is_current(store, key, path, root, *versions)
+    assert store.ready_partitions()[key].stage_sha == old["stage_sha"]  # the loaded state still holds
     write_report(root, "甲市", "a, edited")  # new size and mtime: the steps must look at it
     assert stale_partitions(store, {key: path}, [key], root, *versions) == [key]
 

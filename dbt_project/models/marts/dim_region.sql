@@ -32,9 +32,28 @@ per_region as (
 
 ),
 
+code_names as (
+
+    -- every name a division may be written as in a report; one equi-join on them instead of a join on
+    -- five OR-ed conditions, which DuckDB can only run as a nested loop (regions x divisions)
+    select region as written_as, false as via_short_name, * from codes
+    union all
+    -- names written with their parents: 呼伦贝尔市海拉尔区, 江苏省南京市, 浙江省绍兴市嵊州市
+    select parent_city || region, false, * from codes where parent_city is not null
+    union all
+    select parent_province || region, false, * from codes where parent_province is not null
+    union all
+    select parent_province || parent_city || region, false, * from codes
+    where parent_province is not null and parent_city is not null
+    union all
+    select short_name, true, * from codes where short_name is not null
+
+),
+
 candidates as (
 
-    select
+    -- distinct: a division reached through two of its names is one candidate
+    select distinct
         per_region.region,
         per_region.region_level,
         codes.region                                                        as official_name,
@@ -51,13 +70,10 @@ candidates as (
         case when codes.status = 'current' then 0 else 1 end                as status_rank,
         case when codes.region_level = per_region.region_level then 0 else 1 end as level_rank
     from per_region
-    inner join codes
-        on codes.region = per_region.region
-        -- names written with their parents: 呼伦贝尔市海拉尔区, 江苏省南京市, 浙江省绍兴市嵊州市
-        or per_region.region = codes.parent_city || codes.region
-        or per_region.region = codes.parent_province || codes.region
-        or per_region.region = codes.parent_province || codes.parent_city || codes.region
-        or (codes.short_name = per_region.region and codes.region_level = per_region.region_level)
+    inner join code_names as codes
+        on codes.written_as = per_region.region
+        -- a short name (江苏 / 南京) only at the same level
+        and (not codes.via_short_name or codes.region_level = per_region.region_level)
 
 ),
 

@@ -42,8 +42,10 @@ unverified as (
 
 needed_texts as (
 
+    -- a filter with the (usually empty) list of reports, not a join: DuckDB would build a join's hash table on
+    -- the texts whenever it estimates them smaller than the unverified facts, holding every text in memory
     select report_id, report_text from {{ texts }}
-    where report_id in (select report_id from unverified)
+    where list_contains((select coalesce(list(distinct report_id), []) from unverified), report_id)
 
 ),
 
