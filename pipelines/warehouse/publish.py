@@ -153,6 +153,9 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
         _remove_quietly(stale)
     con = connect_read_only(source)
     try:
+        # Rows of a mart have no order; without keeping it, and with row groups capped in bytes, DuckDB streams
+        # a table of long texts (dim_report) instead of holding a 122,880-row group of them in memory.
+        con.execute("SET preserve_insertion_order = false")
         available = _relations(con, _RO, ("main",))
         names = sorted({name for (_schema, name) in available})
         if tables is None:
@@ -168,7 +171,7 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
             try:
                 row = con.execute(
                     f"COPY (SELECT * FROM {_RO}.main.{quote_ident(name)}) "
-                    f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd)"
+                    f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '32MB')"
                 ).fetchone()
                 _fsync(tmp)
                 os.replace(tmp, target)
@@ -233,7 +236,7 @@ def _copy_into(
     warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None
 ) -> tuple[dict[str, int], list[str]]:
     """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it."""
-    con = duckdb.connect(":memory:", config=duckdb_config())
+    con = duckdb.connect(":memory:", config={**duckdb_config(), "preserve_insertion_order": False})
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
         options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""
