@@ -183,11 +183,16 @@ def _manifest_json() -> dict[str, Any]:
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
-    """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts."""
+    """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts.
+
+    The report texts are merged into a copy of the previous snapshot; a forced run (the daily schedule,
+    ``govreport run --rebuild``) copies everything, which also drops the free space deleted rows leave.
+    """
     with warehouse.lock(log=context.log):
         # snapshot and Parquet exports are swapped in together, or neither is
         result, exports = publish_with_exports(warehouse.file, Path(settings.published_path),
-                                               Path(settings.exports_dir), pause=warehouse.pause())
+                                               Path(settings.exports_dir), pause=warehouse.pause(),
+                                               incremental=not _forced(context))
         with warehouse.connect_holding_lock(log=context.log) as con:
             record_published(con)
     context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -86,8 +87,16 @@ def publish_snapshot(
     storage_version: str | None = None,
     before_swap: Callable[[Path], None] | None = None,
     pause: Pause | None = None,
+    incremental: bool = True,
 ) -> PublishResult:
     """Copy the warehouse's ``schemas`` into a new file and atomically swap it onto ``published``.
+
+    With ``incremental`` (the default) and a previous snapshot in place, the new file starts as a copy of
+    the previous one and the tables of :data:`MERGED_TABLES` (the report texts) are brought up to date
+    row by row instead of being copied whole: a run that adds one report writes one text, not all of
+    them. Every other table is copied whole. A previous snapshot that cannot be used that way (another
+    layout, unreadable) is ignored and everything is copied; ``incremental=False`` always copies
+    everything (the daily full build does, so the file never keeps the free space of deleted rows for long).
 
     Tables are copied with CREATE TABLE AS (types kept, NOT NULL restored), views are materialised
     as tables, and table/view/column comments are carried over so BI tools show descriptions. The
@@ -111,8 +120,16 @@ def publish_snapshot(
     with _exclusive_lock(published.with_name(f".{published.name}.lock")):
         _remove_stale_temps(published)
         tmp = published.with_name(f"{published.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        previous = published if incremental and storage_version is None and published.exists() else None
         try:
-            tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause)
+            try:
+                tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause, previous)
+            except duckdb.Error:
+                if previous is None:
+                    raise
+                _remove_quietly(tmp)  # the previous snapshot could not be merged into: copy everything
+                _remove_quietly(tmp.with_name(tmp.name + ".wal"))
+                tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause)
             pause_at(pause, "before_replace")
             _fsync(tmp)
             if before_swap is not None:
@@ -186,7 +203,7 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
 
 
 def publish_with_exports(
-    warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None
+    warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None, incremental: bool = True
 ) -> tuple[PublishResult, dict[str, int]]:
     """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
     of every table in it together, or neither; Parquet files of tables it no longer holds are removed.
@@ -195,7 +212,7 @@ def publish_with_exports(
     inside ``export_dir``; only when both are complete are the Parquet files moved into place
     and the snapshot swapped in (renames in the same folders, nothing left to fail). A failure
     before that leaves the previous snapshot and the previous exports as they were. ``pause`` as
-    for :func:`publish_snapshot`, plus ``"exports_ready"``.
+    for :func:`publish_snapshot`, plus ``"exports_ready"``; ``incremental`` as for :func:`publish_snapshot`.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
@@ -219,23 +236,33 @@ def publish_with_exports(
             finally:
                 _remove_tree(incoming)
 
-    result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause)
+    result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause, incremental=incremental)
     return result, counts
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
 
 
 # --- internals -------------------------------------------------------------------------------
 
 
+# Tables merged into the previous snapshot's copy row by row instead of copied whole: table -> its one large
+# column, left out of the row comparison because another column identifies it (content_sha256 the text).
+MERGED_TABLES: dict[str, str] = {"dim_report": "report_text"}
+
+
 def _copy_into(
-    warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None
+    warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None,
+    previous: Path | None = None,
 ) -> tuple[dict[str, int], list[str]]:
-    """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it."""
+    """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it.
+
+    With ``previous`` (the current snapshot) ``tmp`` starts as a copy of it: relations the warehouse no
+    longer has are dropped, :data:`MERGED_TABLES` are merged (:func:`_merge_table`), all others replaced.
+    """
+    if previous is not None:
+        shutil.copyfile(previous, tmp)
     con = duckdb.connect(":memory:", config={**duckdb_config(), "preserve_insertion_order": False})
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
@@ -244,22 +271,35 @@ def _copy_into(
         relations = _relations(con, _SRC, schemas)
         comments = _column_comments(con, _SRC, schemas)
         not_null = _not_null_columns(con, _SRC, schemas)
+        existing = _relations(con, _DST, schemas) if previous is not None else {}
         views: list[str] = []
         con.execute("BEGIN TRANSACTION")
+        for schema, name in sorted(set(existing) - set(relations)):
+            con.execute(f"DROP TABLE {_DST}.{quote_ident(schema)}.{quote_ident(name)}")
         for schema in sorted({s for (s, _n) in relations}):
             if schema != "main":
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{quote_ident(schema)}")
         for i, ((schema, name), (kind, comment)) in enumerate(sorted(relations.items())):
             rel = f"{quote_ident(schema)}.{quote_ident(name)}"
-            con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
+            merged = (name in MERGED_TABLES and (schema, name) in existing
+                      and _columns(con, _SRC, schema, name) == _columns(con, _DST, schema, name))
+            if merged:
+                _merge_table(con, rel, [c for c, _t in _columns(con, _SRC, schema, name) if c != MERGED_TABLES[name]])
+            else:
+                con.execute(f"DROP TABLE IF EXISTS {_DST}.{rel}")
+                con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
+                for column in not_null.get((schema, name), []):
+                    con.execute(f"ALTER TABLE {_DST}.{rel} ALTER COLUMN {quote_ident(column)} SET NOT NULL")
             if kind == "view":
                 views.append(_key(schema, name))
-            for column in not_null.get((schema, name), []):
-                con.execute(f"ALTER TABLE {_DST}.{rel} ALTER COLUMN {quote_ident(column)} SET NOT NULL")
-            if comment:
-                con.execute(f"COMMENT ON TABLE {_DST}.{rel} IS {quote_literal(comment)}")
-            for column, text in comments.get((schema, name), []):
-                con.execute(f"COMMENT ON COLUMN {_DST}.{rel}.{quote_ident(column)} IS {quote_literal(text)}")
+            if comment or merged:
+                con.execute(f"COMMENT ON TABLE {_DST}.{rel} IS {quote_literal(comment) if comment else 'NULL'}")
+            described = dict(comments.get((schema, name), []))
+            for column, _type in _columns(con, _SRC, schema, name) if merged else described.items():
+                text = described.get(column)
+                if text or merged:
+                    con.execute(f"COMMENT ON COLUMN {_DST}.{rel}.{quote_ident(column)} IS "
+                                f"{quote_literal(text) if text else 'NULL'}")
             if i == 0:
                 pause_at(pause, "copying")
         con.execute("COMMIT")
@@ -277,6 +317,23 @@ def _copy_into(
     finally:
         con.close()
     return counts, views
+
+
+def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str]) -> None:
+    """Make ``_DST.rel`` hold the rows of ``_SRC.rel``: delete its rows the source lacks, insert the source's
+    new rows. Rows are compared on the ``compared`` columns (NULLs equal); the large column is read only
+    for the rows inserted."""
+    same = " AND ".join(f"d.{quote_ident(c)} IS NOT DISTINCT FROM s.{quote_ident(c)}" for c in compared)
+    con.execute(f"DELETE FROM {_DST}.{rel} AS d WHERE NOT EXISTS (SELECT 1 FROM {_SRC}.{rel} AS s WHERE {same})")
+    con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT s.* FROM {_SRC}.{rel} AS s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {_DST}.{rel} AS d WHERE {same})")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str) -> list[tuple[str, str]]:
+    """``(column, type)`` of a table or view, in order."""
+    return con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+        "AND table_name = ? ORDER BY column_index", [catalog, schema, name]).fetchall()
 
 
 def _key(schema: str, name: str) -> str:

@@ -405,3 +405,62 @@ def test_snapshot_and_exports_are_published_together_or_not_at_all(tmp_path: Pat
     assert pq.read_table(exports / "fct_target_vs_actual.parquet").num_rows == 2
     with connect_read_only(published) as con:
         assert con.execute("SELECT count(*) FROM fct_target_vs_actual").fetchone()[0] == 2
+
+
+def _report_rows(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute("SELECT report_id, title, content_sha256, report_text FROM dim_report ORDER BY report_id").fetchall()
+
+
+def test_an_incremental_publish_merges_the_report_texts_into_the_previous_snapshot(tmp_path: Path, monkeypatch) -> None:
+    """dim_report (one text per report) is brought up to date row by row in a copy of the previous snapshot:
+    a report added, one removed, one re-titled; the result equals a full copy, comments and all."""
+    from pipelines.warehouse import publish as publish_module
+
+    merges: list[str] = []
+    real_merge = publish_module._merge_table
+    monkeypatch.setattr(publish_module, "_merge_table", lambda con, rel, cols: (merges.append(rel),
+                                                                                real_merge(con, rel, cols)))
+    warehouse, published, full = tmp_path / "wh.duckdb", tmp_path / "p.duckdb", tmp_path / "full.duckdb"
+    _build_warehouse(warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE TABLE raw.reports AS SELECT 'city/市' || i || '/2024' AS report_id, 'title ' || i AS title, "
+                "md5(i::VARCHAR) AS content_sha256, repeat('政府工作报告' || i, 50) AS report_text FROM range(5) t(i)")
+    con.execute("CREATE VIEW dim_report AS SELECT * FROM raw.reports")
+    con.execute("COMMENT ON VIEW dim_report IS 'one row per report'")
+    con.close()
+    publish_snapshot(warehouse, published)
+    assert merges == []  # nothing to merge into yet
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("DELETE FROM raw.reports WHERE report_id = 'city/市0/2024'")
+    con.execute("UPDATE raw.reports SET title = 'retitled' WHERE report_id = 'city/市2/2024'")
+    con.execute("INSERT INTO raw.reports VALUES ('county/某县/2025', NULL, 'abc', '新报告')")
+    con.execute("INSERT INTO fct_target_vs_actual VALUES ('苏州市', 'gdp_growth', 2023, 5, 5.1, true, 2)")
+    con.execute("DROP VIEW fct_doubled")
+    con.close()
+    merged = publish_snapshot(warehouse, published)
+    assert merges == ['"main"."dim_report"']
+    copied = publish_snapshot(warehouse, full, incremental=False)
+    assert merges == ['"main"."dim_report"']
+
+    assert merged.tables == copied.tables and merged.tables["dim_report"] == 5 and "fct_doubled" not in merged.tables
+    a, b = connect_read_only(published), connect_read_only(full)
+    try:
+        assert _report_rows(a) == _report_rows(b)
+        assert ("city/市2/2024", "retitled") in [r[:2] for r in _report_rows(a)]
+        for query in ("SELECT table_name, comment FROM duckdb_tables() ORDER BY 1",
+                      "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() ORDER BY 1, 2",
+                      "SELECT * FROM fct_target_vs_actual ORDER BY region"):
+            assert a.execute(query).fetchall() == b.execute(query).fetchall(), query
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_previous_snapshot_that_cannot_be_merged_into_is_replaced_by_a_full_copy(tmp_path: Path) -> None:
+    warehouse, published = tmp_path / "wh.duckdb", tmp_path / "p.duckdb"
+    _build_warehouse(warehouse)
+    published.write_bytes(b"not a DuckDB file")
+    result = publish_snapshot(warehouse, published)
+    assert result.tables["dim_indicator"] == 2
+    assert _leftovers(tmp_path) == []
