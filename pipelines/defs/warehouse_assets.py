@@ -23,8 +23,10 @@ from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
 from pipelines.warehouse.build_state import (
     FORCE_BUILD_TAG,
+    full_build_reason,
     inputs_digest,
     is_published,
+    pending_region_count,
     record_build,
     record_published,
 )
@@ -39,6 +41,7 @@ RAW_KEYS = {
     "keyword_counts": dg.AssetKey(["raw", "keyword_counts"]),
     "ingest_quarantine": dg.AssetKey(["raw", "ingest_quarantine"]),
     "corrections": dg.AssetKey(["raw", "corrections"]),
+    "pending_regions": dg.AssetKey(["raw", "pending_regions"]),
 }
 
 
@@ -141,21 +144,29 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         selection = [*selection, "--indirect-selection", indirect]
     target = dbt_target_path(warehouse.file)
     project_dir = Path(dbt_project.project_dir)
+    fingerprint = project_fingerprint(project_dir)
     with warehouse.lock(log=context.log):
         with warehouse.connect_holding_lock(log=context.log) as con:
-            digest = inputs_digest(con, project_fingerprint(project_dir))
+            digest = inputs_digest(con, fingerprint)
             unchanged = is_published(con, digest) and Path(settings.published_path).exists()
+            full_reason = "forced" if _forced(context) else full_build_reason(con, fingerprint)
+            pending = pending_region_count(con)
         if unchanged and not _forced(context):
             context.log.info(f"{SKIPPED_NOTE_PREFIX}: the raw tables and the dbt project are those of the last "
                              f"published build (run tag {FORCE_BUILD_TAG}=true builds anyway)")
             return
+        if full_reason:
+            context.log.info(f"dbt build: every mart rebuilt ({full_reason})")
+            selection = [*selection, "--full-refresh"]
+        else:
+            context.log.info(f"dbt build: the incremental marts rebuilt for {pending} regions whose reports changed")
         for raw in build_events(project_dir, warehouse.file, target, selection, on_line=context.log.debug):
             yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
                 target_path=target, project=dbt_project)
         if not context.is_subset:  # a partial build leaves the other marts as they were: not a full build
             with warehouse.connect_holding_lock(log=context.log) as con:
-                record_build(con, digest)
+                record_build(con, digest, fingerprint)
 
 
 def _forced(context: dg.AssetExecutionContext) -> bool:

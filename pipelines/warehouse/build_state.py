@@ -22,6 +22,18 @@ BUILD_STATE_DDL = """
         built_at       TIMESTAMP NOT NULL,
         published_at   TIMESTAMP           -- NULL until that build's snapshot was published
     )"""
+# added later: what an incremental build must match (project files, corrections) to build on the last one
+_BUILD_STATE_COLUMNS = ("project_fingerprint", "corrections_digest")
+
+
+def corrections_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the corrections rows as loaded (not their load time)."""
+    digest = hashlib.sha256()
+    for row in con.execute(
+        "SELECT * EXCLUDE (loaded_at) FROM raw.corrections ORDER BY source_path, line_no"
+    ).fetchall():
+        digest.update(repr(row).encode() + b"\x1e")
+    return digest.hexdigest()
 
 
 def inputs_digest(con: duckdb.DuckDBPyConnection, project_fingerprint: str) -> str:
@@ -31,17 +43,37 @@ def inputs_digest(con: duckdb.DuckDBPyConnection, project_fingerprint: str) -> s
         "SELECT partition_key, stage_sha, status FROM raw.load_state ORDER BY partition_key"
     ).fetchall():
         digest.update("\x1f".join(map(str, row)).encode() + b"\x1e")
-    digest.update(b"\x1d")
-    for row in con.execute(
-        "SELECT * EXCLUDE (loaded_at) FROM raw.corrections ORDER BY source_path, line_no"
-    ).fetchall():
-        digest.update(repr(row).encode() + b"\x1e")
+    digest.update(b"\x1d" + corrections_digest(con).encode())
     return digest.hexdigest()
 
 
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(BUILD_STATE_DDL)
+    for column in _BUILD_STATE_COLUMNS:
+        con.execute(f"ALTER TABLE raw.build_state ADD COLUMN IF NOT EXISTS {column} VARCHAR")
+
+
+def full_build_reason(con: duckdb.DuckDBPyConnection, project_fingerprint: str) -> str | None:
+    """Why the next ``dbt build`` must rebuild every mart instead of only the pending regions (None: it need not).
+
+    The incremental marts hold the last complete build's rows; they can be brought up to date region by
+    region only when that build used the same dbt project files and the same corrections.
+    """
+    _ensure(con)
+    row = con.execute("SELECT project_fingerprint, corrections_digest FROM raw.build_state").fetchone()
+    if row is None or row[0] is None:
+        return "no complete build recorded"
+    if row[0] != project_fingerprint:
+        return "the dbt project changed"
+    if row[1] != corrections_digest(con):
+        return "the corrections changed"
+    return None
+
+
+def pending_region_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many regions the loads since the last complete build touched (``raw.pending_regions``)."""
+    return int(con.execute("SELECT count(*) FROM raw.pending_regions").fetchone()[0])
 
 
 def is_published(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
@@ -51,11 +83,20 @@ def is_published(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
     return row is not None and row[0] == digest and row[1] is not None
 
 
-def record_build(con: duckdb.DuckDBPyConnection, digest: str) -> None:
-    """Record a successful build of these inputs (not yet published)."""
+def record_build(con: duckdb.DuckDBPyConnection, digest: str, project_fingerprint: str | None = None) -> None:
+    """Record a successful complete build of these inputs (not yet published); the pending regions are done.
+
+    ``project_fingerprint`` (with the corrections as loaded now) is what the next build must match to be
+    incremental (:func:`full_build_reason`).
+    """
     _ensure(con)
+    con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM raw.build_state")
-    con.execute("INSERT INTO raw.build_state VALUES (?, now(), NULL)", [digest])
+    con.execute("INSERT INTO raw.build_state (inputs_digest, built_at, published_at, project_fingerprint, "
+                "corrections_digest) VALUES (?, now(), NULL, ?, ?)",
+                [digest, project_fingerprint, corrections_digest(con)])
+    con.execute("DELETE FROM raw.pending_regions")
+    con.execute("COMMIT")
 
 
 def record_published(con: duckdb.DuckDBPyConnection) -> None:

@@ -46,6 +46,7 @@ class LoadSummary:
     rows_inserted: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, str] = field(default_factory=dict)  # partition -> partition it duplicates
     rejected: list[str] = field(default_factory=list)
+    regions_touched: int = 0  # regions whose reports changed (recorded in raw.pending_regions)
 
 
 # Bump when what the loader writes for the same staged data changes (e.g. the fact_id rule): every
@@ -124,6 +125,23 @@ def _delete_partitions(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> N
     con.executemany("INSERT INTO _gone VALUES (?)", [[k] for k in keys])
     for table in PARTITIONED_TABLES:
         con.execute(f"DELETE FROM raw.{table} WHERE partition_key IN (SELECT partition_key FROM _gone)")
+
+
+def _regions_of(con: duckdb.DuckDBPyConnection, keys: Iterable[str]) -> set[tuple[str, str]]:
+    """``(region, region_level)`` of the loaded reports of partitions ``keys``."""
+    keys = sorted(set(keys))
+    if not keys:
+        return set()
+    return set(con.execute("SELECT DISTINCT region, region_level FROM raw.reports "
+                           "WHERE partition_key IN (SELECT unnest(?::VARCHAR[]))", [keys]).fetchall())
+
+
+def _record_pending_regions(con: duckdb.DuckDBPyConnection, regions: set[tuple[str, str]], now: datetime) -> None:
+    """Add ``regions`` to ``raw.pending_regions``: the regions whose marts the next dbt build rebuilds."""
+    known = set(con.execute("SELECT region, region_level FROM raw.pending_regions").fetchall())
+    new = sorted(regions - known)
+    if new:
+        _insert(con, "pending_regions", [{"region": r, "region_level": lv, "recorded_at": now} for r, lv in new])
 
 
 def _quarantine_row(partition_key: str, issue: dict, now: datetime) -> dict:
@@ -245,6 +263,7 @@ def sync_raw_tables(
 
     con.execute("BEGIN TRANSACTION")
     try:
+        touched = _regions_of(con, to_remove + to_load)  # the rows about to go: their regions' marts change
         _delete_partitions(con, to_remove + to_load)
         by_content: dict[str, str] = {}
         by_report: dict[str, tuple[str, int]] = {}  # report_id -> (partition, text length)
@@ -286,6 +305,7 @@ def sync_raw_tables(
                     original = same_content or by_report.get(report_id, (None, 0))[0]
                     if original is None or not _beats(key, length, original, lengths[original]):
                         break
+                    touched |= _regions_of(con, [original])
                     _evict(con, rows, original, key, _duplicate_reason(same_content is not None, report_id, key),
                            now, summary)
                     by_content = {h: pk for h, pk in by_content.items() if pk != original}
@@ -300,6 +320,7 @@ def sync_raw_tables(
                     ), now))
                 else:
                     status = "loaded"
+                    touched.add((doc["region"], doc["region_level"]))
                     by_content[doc["content_sha256"]] = key
                     by_report[report_id] = (key, length)
                     lengths[key] = length
@@ -340,6 +361,8 @@ def sync_raw_tables(
                     rows[table] = []
         for table in PARTITIONED_TABLES:
             summary.rows_inserted.setdefault(table, 0)
+        _record_pending_regions(con, touched, now)
+        summary.regions_touched = len(touched)
         if corrections is not None:
             summary.rows_inserted["corrections"] = replace_corrections(con, corrections, now)
         pause_at(pause, "before_commit")
@@ -361,4 +384,4 @@ def replace_corrections(con: duckdb.DuckDBPyConnection, corrections: list[dict],
 def raw_row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every raw table."""
     return {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0]
-            for t in (*PARTITIONED_TABLES, "corrections")}
+            for t in (*PARTITIONED_TABLES, "corrections", "pending_regions")}

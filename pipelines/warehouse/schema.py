@@ -86,6 +86,12 @@ RAW_TABLES: dict[str, str] = {
             report_id      VARCHAR,
             loaded_at      TIMESTAMP NOT NULL
         )""",
+    "pending_regions": """
+        CREATE TABLE IF NOT EXISTS raw.pending_regions (
+            region        VARCHAR NOT NULL,      -- a region whose reports a load added, changed or removed
+            region_level  VARCHAR NOT NULL,
+            recorded_at   TIMESTAMP NOT NULL     -- the load; rows are cleared by the next complete dbt build
+        )""",
     "corrections": """
         CREATE TABLE IF NOT EXISTS raw.corrections (
             line_no       INTEGER NOT NULL,      -- data line in the CSV (1 = first row after the header)

@@ -39,7 +39,7 @@ from tests.pipeline.helpers import table_differences, warehouse_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.corpus]
 
-RAW_TABLES = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state", "corrections")
+RAW_TABLES = ("reports", "facts", "keyword_counts", "ingest_quarantine", "load_state", "corrections", "pending_regions")
 
 START = ("national/国务院/2024.txt", "county/呼伦贝尔市海拉尔区/2017.txt", "province/浙江省/2026.txt")
 ADDED = ("national/国务院/2025.txt", "county/呼伦贝尔市海拉尔区/2018.txt", "province/湖北省/2026.txt")
@@ -137,6 +137,17 @@ def test_raw_tables_are_identical(builds: Builds) -> None:
         assert sorted(warehouse_tables(con, "w", "raw")) == sorted(RAW_TABLES)
     finally:
         con.close()
+
+
+def test_the_last_incremental_build_rebuilt_only_the_changed_regions(builds: Builds) -> None:
+    """The equality above is between an incremental build and a full one: the incremental warehouse's last
+    dbt build appended the changed regions' rows to its marts (dbt's run artifact of that build is an
+    insert), and the build emptied the journal of pending regions it worked from."""
+    run = builds.incremental.warehouse.parent / "dbt" / "run" / "govreport" / "models"
+    for model in ("marts/fct_extracted_facts.sql", "marts/fct_indicator_facts.sql", "intermediate/int_indicator_values.sql"):
+        assert (run / model).read_text().lstrip().startswith("insert into"), model
+    assert not (run / "marts" / "fct_cross_region.sql").read_text().lstrip().startswith("insert into")  # a table
+    assert _count(builds.incremental.warehouse, "SELECT count(*) FROM raw.pending_regions") == 0
 
 
 def test_the_compared_marts_have_content(builds: Builds) -> None:

@@ -7,7 +7,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.warehouse.build_state import inputs_digest, is_published, record_build, record_published
+from pipelines.warehouse.build_state import (
+    full_build_reason,
+    inputs_digest,
+    is_published,
+    pending_region_count,
+    record_build,
+    record_published,
+)
 from pipelines.warehouse.connection import ensure_raw_schema
 from pipelines.warehouse.dbt_build import project_fingerprint
 from tests.paths import DBT_PROJECT_DIR
@@ -78,3 +85,18 @@ def test_project_fingerprint_changes_with_a_model_file(tmp_path: Path):
     model.write_text("select 2 as a, 3 as b\n", encoding="utf-8")
     assert project_fingerprint(project) != first
     assert project_fingerprint(DBT_PROJECT_DIR) == project_fingerprint(DBT_PROJECT_DIR)
+
+
+def test_an_incremental_build_needs_the_last_complete_builds_project_and_corrections(con):
+    """The marts can be brought up to date region by region only on top of a build of the same project
+    files and corrections; a complete build empties the journal of pending regions."""
+    assert full_build_reason(con, "project-1") == "no complete build recorded"
+    con.execute("INSERT INTO raw.pending_regions VALUES ('南京市', 'city', now())")
+    record_build(con, inputs_digest(con, "project-1"), "project-1")
+    assert pending_region_count(con) == 0
+    assert full_build_reason(con, "project-1") is None
+    assert full_build_reason(con, "project-2") == "the dbt project changed"
+    _add_correction(con, "5.1")
+    assert full_build_reason(con, "project-1") == "the corrections changed"
+    record_build(con, inputs_digest(con, "project-1"), "project-1")
+    assert full_build_reason(con, "project-1") is None

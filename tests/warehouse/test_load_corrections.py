@@ -69,3 +69,22 @@ def test_the_loader_verifies_each_quote_against_its_text_with_the_md5_sql_recomp
     assert verified_quote_key(text, "地区生产总值增长4.6%", 3, 15) is None  # one off
     assert verified_quote_key(text, "地区生产总值增长4.6%", 2, 99) is None  # past the end
     assert verified_quote_key(text, "", 0, 0) is None and verified_quote_key(text, "全年", None, 2) is None
+
+
+def test_the_load_records_the_regions_whose_reports_it_added_changed_or_removed(tmp_path: Path):
+    """raw.pending_regions: what the next dbt build rebuilds, written in the load's transaction."""
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市", "乙市"])
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store)
+        pending = "SELECT region, region_level FROM raw.pending_regions ORDER BY region"
+        assert summary.regions_touched == 2
+        assert con.execute(pending).fetchall() == [("乙市", "city"), ("甲市", "city")]
+        con.execute("DELETE FROM raw.pending_regions")  # what a complete dbt build does
+        assert sync_raw_tables(con, store).regions_touched == 0  # nothing changed: nothing pending
+        assert con.execute(pending).fetchall() == []
+        sync_raw_tables(con, store, registered={"city/甲市/2024"})  # 乙市's file is gone
+        assert con.execute(pending).fetchall() == [("乙市", "city")]
+        stage(reports, store, ["甲市"])  # staged again: same text, same stage hash, not reloaded
+        sync_raw_tables(con, store, registered={"city/甲市/2024"})
+        assert con.execute(pending).fetchall() == [("乙市", "city")]  # recorded once, kept until a build

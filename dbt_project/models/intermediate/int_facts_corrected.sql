@@ -8,9 +8,12 @@
             When the extractor later finds the same fact (same id) the add acts as a set.
   Grain: fact_id.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+-- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('stg_raw__facts') }}
+    where {{ in_pending_regions() }}
 
 ),
 
@@ -20,6 +23,7 @@ reports as (
     select report_id, partition_key, region, region_level, report_year, content_sha256, report_text
     from {{ ref('stg_raw__reports') }}
     where report_id in (select report_id from {{ ref('stg_raw__corrections') }} where action = 'add')
+      and {{ in_pending_regions() }}
 
 ),
 

@@ -3,11 +3,14 @@
   facts by the documented rule (models/_docs.md, block dedup_rule). Multi-year measures (avg_growth_rate,
   cumulative_*) stay as their own measure rows, flagged is_multi_year, so they never pose as one year's value.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+-- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('int_facts_corrected') }}  -- corrections applied
     where period_year is not null
       and subject is null  -- a part of the region (a city, a zone, a sub-sector) is not the region
+      and {{ in_pending_regions() }}
 
 ),
 

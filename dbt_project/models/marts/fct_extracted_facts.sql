@@ -3,9 +3,12 @@
   not in fct_indicator_facts; a corrected one has its extracted values here). The review page and the
   corrections commands compare against it. Grain: fact_id.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+-- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('stg_raw__facts') }}
+    where {{ in_pending_regions() }}
 
 ),
 

@@ -1,4 +1,6 @@
 {# Policy keyword frequencies per report (jieba counts) with region and year. Grain: report_id / keyword. #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+-- depends_on: {{ source('raw', 'pending_regions') }}
 with keyword_counts as (
 
     select * from {{ ref('stg_raw__keyword_counts') }}
@@ -26,6 +28,7 @@ final as (
     from keyword_counts as k
     left join reports as r
         on r.report_id = k.report_id
+    where {{ in_pending_regions('r.region', 'r.region_level') }}
 
 )
 

@@ -3,10 +3,13 @@
   One row per region / indicator_id / measure / year that has a one-year target (kind = target; multi-year
   measures excluded). Met rules, tolerance and gap: models/_docs.md, block met_rule.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+-- depends_on: {{ source('raw', 'pending_regions') }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}
     where not is_multi_year
+      and {{ in_pending_regions() }}
 
 ),
 

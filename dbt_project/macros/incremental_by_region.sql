@@ -1,0 +1,27 @@
+{#
+  Marts incremental by region. A region's marts depend only on that region's reports, so when a load adds,
+  changes or removes reports, only their regions need rebuilding. The loader records those regions in
+  raw.pending_regions (same transaction as the load); an incremental build deletes the pending regions' rows
+  (pre-hook delete_pending_regions) and appends them again from the upstream rows of those regions only
+  (filter in_pending_regions). A full build (first build, --full-refresh: the pipeline passes it when the
+  project or the corrections changed, and on forced runs) renders the filter as `true` and deletes nothing.
+  The pipeline empties raw.pending_regions after a complete build.
+  Usage:
+    {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+    -- depends_on: {{ source('raw', 'pending_regions') }}
+    ... where {{ in_pending_regions() }}
+#}
+{% macro in_pending_regions(region='region', region_level='region_level') -%}
+    {%- if is_incremental() -%}
+        ({{ region }}, {{ region_level }}) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro delete_pending_regions() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+    {%- endif -%}
+{%- endmacro %}
