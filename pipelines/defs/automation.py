@@ -68,13 +68,31 @@ def scan_report_folder(
     return state
 
 
+def _one_run_for(keys: list[str], order: list[str], current: dict[str, list]) -> dg.RunRequest | None:
+    """One run for every new or changed file of a sensor tick: the range of partitions from the first to the
+    last of ``keys`` in the registered ``order`` (new files are registered at its end, so files dropped
+    together are one contiguous range). One run loads, builds and publishes once for the whole batch; a
+    current partition inside the range is recognised by the ingest and extract steps and costs little.
+    The run key names every file's content hash, so the same batch is never requested twice."""
+    if not keys:
+        return None
+    run_key = "|".join(f"{k}@{current[k][2][:16]}" for k in keys)
+    if len(keys) == 1:
+        return dg.RunRequest(partition_key=keys[0], run_key=run_key, job_name=REPORT_JOB)
+    positions = sorted(order.index(k) for k in keys)
+    span = order[positions[0]:positions[-1] + 1]
+    digest = hashlib.sha256(run_key.encode()).hexdigest()[:16]
+    return dg.RunRequest(run_key=f"batch of {len(keys)}@{digest}", job_name=REPORT_JOB,
+                         tags=partition_range_tags([span[0], span[-1]]))
+
+
 @dg.sensor(
     jobs=[process_reports_job, refresh_warehouse_job],
     minimum_interval_seconds=30,
     default_status=dg.DefaultSensorStatus.RUNNING,
 )
 def report_folder_sensor(context: dg.SensorEvaluationContext, settings: PipelineSettings) -> dg.SensorResult:
-    """Register new report files as partitions and request a run for each new or changed file.
+    """Register new report files as partitions and request one run for the new and changed files of a tick.
 
     The cursor holds every file's fingerprint, so an unchanged folder requests nothing. A removed
     file's partition is deleted and one refresh run drops its facts from the warehouse.
@@ -99,10 +117,8 @@ def report_folder_sensor(context: dg.SensorEvaluationContext, settings: Pipeline
                 if key in previous:
                     current[key] = previous[key]
             removed = []
-    requests = [
-        dg.RunRequest(partition_key=k, run_key=f"{k}@{current[k][2][:16]}", job_name=REPORT_JOB)
-        for k in sorted(set(changed) | set(new_keys))
-    ]
+    order = [k for k in context.instance.get_dynamic_partitions(REPORTS_PARTITION) if k not in removed] + new_keys
+    requests = [request] if (request := _one_run_for(sorted(set(changed) | set(new_keys)), order, current)) else []
     if removed:
         requests.append(dg.RunRequest(run_key=f"removed:{','.join(removed)}@{len(current)}", job_name=REFRESH_JOB))
     partition_requests = []

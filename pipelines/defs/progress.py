@@ -30,6 +30,7 @@ _PARTITIONED_STEPS = {"landing__report_texts": "files", "landing__indicator_fact
 _PROGRESS = re.compile(r"^[\w ]+: (?P<done>\d+)/(?P<total>\d+) (?P<unit>\w+)")
 _REFRESH_S = 0.1
 SKIPPED_NOTE_PREFIX = "dbt build skipped"  # the dbt asset's log message when its inputs are unchanged
+BUILD_MODE_PREFIX = "dbt build mode: "  # the dbt asset's log message saying whether the build is full or incremental
 
 
 def progress_message(stage: str, done: int, total: int, unit: str) -> str:
@@ -47,6 +48,7 @@ class _Stage:
     tests: int = 0
     tests_failed: int = 0
     skipped: str = ""  # why the stage did nothing (dbt build with unchanged inputs)
+    mode: str = ""  # dbt build: "full (why)" or "incremental, N regions changed"
 
 
 class Progress:
@@ -83,6 +85,8 @@ class Progress:
             match = _PROGRESS.match(message)
             if stage is not None and message.startswith(SKIPPED_NOTE_PREFIX):
                 stage.skipped = "skipped: nothing changed since the last published build"
+            elif stage is not None and message.startswith(BUILD_MODE_PREFIX):
+                stage.mode = message[len(BUILD_MODE_PREFIX):]
             elif stage is not None and match:
                 stage.done = f"{match['done']}/{match['total']} {match['unit']}"
                 self._draw(stage)
@@ -165,7 +169,7 @@ def stage_summary(step: str, stage: _Stage) -> str:
         return stage.skipped
     if step == "dbt_models":
         failed = f", {stage.tests_failed} failed" if stage.tests_failed else ""
-        return f"{stage.built} models and seeds built, {stage.tests} tests{failed}"
+        return f"{stage.built} models and seeds built, {stage.tests} tests{failed}" + (f"; {stage.mode}" if stage.mode else "")
     if step == "published_warehouse":
         m = meta.get("published_warehouse", {})
         return f"{len(m.get('tables') or {})} tables in the snapshot, {len(m.get('exports') or {})} Parquet exports"

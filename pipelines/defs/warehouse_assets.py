@@ -16,7 +16,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from pipelines import paths
 from pipelines.corrections.csvfile import read_corrections
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
-from pipelines.defs.progress import SKIPPED_NOTE_PREFIX
+from pipelines.defs.progress import BUILD_MODE_PREFIX, SKIPPED_NOTE_PREFIX
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings, WarehouseResource
 from pipelines.ingest.discover import scan_reports
@@ -156,10 +156,10 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
                              f"published build (run tag {FORCE_BUILD_TAG}=true builds anyway)")
             return
         if full_reason:
-            context.log.info(f"dbt build: every mart rebuilt ({full_reason})")
+            context.log.info(f"{BUILD_MODE_PREFIX}full ({full_reason})")
             selection = [*selection, "--full-refresh"]
         else:
-            context.log.info(f"dbt build: the incremental marts rebuilt for {pending} regions whose reports changed")
+            context.log.info(f"{BUILD_MODE_PREFIX}incremental, {pending} regions changed")
         for raw in build_events(project_dir, warehouse.file, target, selection, on_line=context.log.debug):
             yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,

@@ -107,6 +107,7 @@ def test_sources_map_to_dagster_asset_keys(built_warehouse):
         # one key per raw table, matching the raw_tables multi-asset in pipelines/defs/warehouse_assets.py
         "ingest_quarantine": ["raw", "ingest_quarantine"],
         "corrections": ["raw", "corrections"],
+        "pending_regions": ["raw", "pending_regions"],
     }
 
 

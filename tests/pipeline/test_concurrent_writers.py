@@ -26,7 +26,7 @@ RUN_ONE_PARTITION = textwrap.dedent(
     selection = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
                  dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
                  dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
-                 dg.AssetKey(["raw", "corrections"])]
+                 dg.AssetKey(["raw", "corrections"]), dg.AssetKey(["raw", "pending_regions"])]
     job = build_definitions(reports, warehouse).resolve_job_def(REPORT_JOB)
     result = job.execute_in_process(instance=dg.DagsterInstance.get(), partition_key=key,
                                     asset_selection=selection, raise_on_error=False)

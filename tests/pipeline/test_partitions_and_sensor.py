@@ -21,7 +21,7 @@ NANJING_TEXT = NANJING_2024.read_text(encoding="utf-8")
 LOAD_ONLY = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"]),
              dg.AssetKey(["raw", "reports"]), dg.AssetKey(["raw", "facts"]),
              dg.AssetKey(["raw", "keyword_counts"]), dg.AssetKey(["raw", "ingest_quarantine"]),
-             dg.AssetKey(["raw", "corrections"])]
+             dg.AssetKey(["raw", "corrections"]), dg.AssetKey(["raw", "pending_regions"])]
 
 
 def write_variant(reports: Path, level: str, region: str, year: int, marker: str) -> Path:
@@ -76,6 +76,26 @@ def test_sensor_new_same_changed_removed(tmp_path: Path, monkeypatch):
     removed = evaluate_sensor(instance, reports, refused.cursor)
     assert [r.job_name for r in removed.run_requests] == [REFRESH_JOB]
     assert instance.get_dynamic_partitions(REPORTS_PARTITION) == ["city/乙市/2024"]
+
+
+def test_files_dropped_together_are_one_run_over_their_range(tmp_path: Path):
+    """Three new files in one tick: one run covering the three partitions (one load, build and publish), not
+    three; the partitions are registered at the end of the order, so the range holds exactly them."""
+    reports = tmp_path / "reports"
+    write_variant(reports, "city", "甲市", 2024, "a")
+    instance = dg.DagsterInstance.ephemeral()
+    first = evaluate_sensor(instance, reports, None)
+    for region in ("丙市", "乙市", "丁市"):
+        write_variant(reports, "city", region, 2024, region)
+    batch = evaluate_sensor(instance, reports, first.cursor)
+    assert len(batch.run_requests) == 1
+    request = batch.run_requests[0]
+    assert request.partition_key is None and request.job_name == REPORT_JOB
+    assert instance.get_dynamic_partitions(REPORTS_PARTITION) == [
+        "city/甲市/2024", "city/丁市/2024", "city/丙市/2024", "city/乙市/2024"]
+    assert (request.tags["dagster/asset_partition_range_start"],
+            request.tags["dagster/asset_partition_range_end"]) == ("city/丁市/2024", "city/乙市/2024")
+    assert evaluate_sensor(instance, reports, batch.cursor).run_requests == []
 
 
 def test_corrections_sensor_refreshes_when_the_csv_changes(tmp_path: Path):

@@ -222,6 +222,7 @@ def test_unchanged_touched_changed_and_new_versions(three_reports, monkeypatch: 
     screen = run()
     assert calls.take() == (sorted(REGIONS), sorted(REGIONS), 3)
     assert "3 files: 3 reports, 0 rejected; 3 read, 0 unchanged (fingerprint)" in stage_line(screen, "read files")
+    assert "; full (no complete build recorded)  (" in stage_line(screen, "dbt build")
     facts = query(warehouse, "SELECT count(*) FROM raw.facts")[0][0]
     assert facts > 0
 
@@ -246,6 +247,7 @@ def test_unchanged_touched_changed_and_new_versions(three_reports, monkeypatch: 
         "1 other files unchanged, not in this run  ("), screen
     assert "1 extracted, 1 unchanged; 1 other reports unchanged, not in this run  (" in stage_line(screen, "extract")
     assert "1 reports (re)loaded, 0 removed, 2 unchanged" in stage_line(screen, "load")
+    assert "; incremental, 1 regions changed  (" in stage_line(screen, "dbt build")  # 乙市 only: 甲市's text is the same
     text = query(warehouse, "SELECT text FROM raw.reports WHERE partition_key = 'city/乙市/2024'")[0][0]
     assert "1, edited" in text
 

@@ -9,7 +9,6 @@
   Grain: fact_id.
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('stg_raw__facts') }}

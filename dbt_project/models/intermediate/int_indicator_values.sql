@@ -4,7 +4,6 @@
   cumulative_*) stay as their own measure rows, flagged is_multi_year, so they never pose as one year's value.
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('int_facts_corrected') }}  -- corrections applied

@@ -4,7 +4,6 @@
   corrections commands compare against it. Grain: fact_id.
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('stg_raw__facts') }}

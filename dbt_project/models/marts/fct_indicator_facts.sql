@@ -1,6 +1,5 @@
 {# Every fact (extracted, with corrections applied) with its provenance, plus the indicator's name and category. Grain: fact_id. #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with facts as (
 
     select * from {{ ref('int_facts_corrected') }}

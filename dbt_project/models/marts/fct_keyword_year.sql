@@ -1,6 +1,5 @@
 {# Policy keyword frequencies per report (jieba counts) with region and year. Grain: report_id / keyword. #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with keyword_counts as (
 
     select * from {{ ref('stg_raw__keyword_counts') }}

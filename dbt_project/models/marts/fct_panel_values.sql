@@ -5,7 +5,6 @@
   value is the number, or the midpoint of a range (value_low / value_high keep the bounds).
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

@@ -3,7 +3,6 @@
   target and multi-year plan target for that year side by side (all in the standard unit).
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

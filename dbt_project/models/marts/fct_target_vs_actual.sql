@@ -4,7 +4,6 @@
   measures excluded). Met rules, tolerance and gap: models/_docs.md, block met_rule.
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

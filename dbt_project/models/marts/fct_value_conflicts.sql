@@ -4,7 +4,6 @@
   the marts chose (int_indicator_values, the de-duplication rule in models/_docs.md). Grain: that cell.
 #}
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
--- depends_on: {{ source('raw', 'pending_regions') }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}
