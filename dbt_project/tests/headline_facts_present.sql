@@ -15,11 +15,20 @@
 
 with reports as (
 
+    -- the loader sets both flags from the same patterns (pipelines/warehouse/load.py, headline_signals), once
+    -- per report; a report loaded before the flags existed is searched here
+    select report_id, states_gdp_growth as states_growth, states_main_targets as states_targets
+    from {{ source('raw', 'reports') }}
+    where states_gdp_growth is not null and states_main_targets is not null
+
+    union all
+
     select
         report_id,
-        regexp_matches(report_text, '(生产总值|经济)(实际)?(增长|增速)[^。；，\n]{0,4}?\p{Nd}') as states_growth,
-        regexp_matches(report_text, '主要预期目标|主要目标是')                              as states_targets
-    from {{ ref('stg_raw__reports') }}
+        regexp_matches(text, '(生产总值|经济)(实际)?(增长|增速)[^。；，\n]{0,4}?\p{Nd}') as states_growth,
+        regexp_matches(text, '主要预期目标|主要目标是')                              as states_targets
+    from {{ source('raw', 'reports') }}
+    where states_gdp_growth is null or states_main_targets is null
 
 ),
 

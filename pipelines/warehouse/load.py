@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +53,23 @@ class LoadSummary:
 # Bump when what the loader writes for the same staged data changes (e.g. the fact_id rule): every
 # partition is then reloaded once, so no warehouse keeps ids made by an older rule.
 LOAD_FORMAT = "3"
+
+
+# What the dbt test headline_facts_present looks for in a text (its SQL holds the same patterns, for rows
+# loaded before these flags existed): a GDP growth statement with a number, and a main-targets paragraph.
+# Python's \d, like RE2's \p{Nd}, is any Unicode decimal digit.
+_STATES_GDP_GROWTH = re.compile(r"(生产总值|经济)(实际)?(增长|增速)[^。；，\n]{0,4}?\d")
+_STATES_MAIN_TARGETS = re.compile(r"主要预期目标|主要目标是")
+
+
+def headline_signals(text: str) -> dict[str, bool]:
+    """Whether a report text states GDP growth and has a main-targets paragraph (``raw.reports`` flags).
+
+    Computed once per report in the load, so the headline recall test does not run two regular
+    expressions over every text of the warehouse on every build.
+    """
+    return {"states_gdp_growth": _STATES_GDP_GROWTH.search(text) is not None,
+            "states_main_targets": _STATES_MAIN_TARGETS.search(text) is not None}
 
 
 def verified_quote_key(text: str, quote: str | None, char_start: int | None, char_end: int | None) -> str | None:
@@ -326,6 +344,7 @@ def sync_raw_tables(
                     lengths[key] = length
                     rows["reports"].append({
                         **doc,
+                        **headline_signals(doc["text"]),
                         "partition_key": key,
                         "char_count": len(doc["text"]),
                         "warnings": "; ".join(doc.get("warnings") or []) or None,

@@ -24,6 +24,8 @@ RAW_TABLES: dict[str, str] = {
             attribution      VARCHAR,
             warnings         VARCHAR,
             text             VARCHAR NOT NULL,
+            states_gdp_growth   BOOLEAN,         -- load.headline_signals: the text states GDP growth with a number
+            states_main_targets BOOLEAN,         -- ... and has a main-targets paragraph (NULL: loaded before these)
             loaded_at        TIMESTAMP NOT NULL
         )""",
     "facts": """
@@ -122,6 +124,8 @@ RAW_TABLES: dict[str, str] = {
 RAW_COLUMN_MIGRATIONS: tuple[tuple[str, str, str], ...] = (
     ("facts", "subject", "VARCHAR"),
     ("facts", "verified_quote_key", "VARCHAR"),
+    ("reports", "states_gdp_growth", "BOOLEAN"),
+    ("reports", "states_main_targets", "BOOLEAN"),
 )
 
 # Every raw table carries partition_key: the loader replaces a partition's rows in all of them.

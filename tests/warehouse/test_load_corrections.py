@@ -88,3 +88,24 @@ def test_the_load_records_the_regions_whose_reports_it_added_changed_or_removed(
         stage(reports, store, ["甲市"])  # staged again: same text, same stage hash, not reloaded
         sync_raw_tables(con, store, registered={"city/甲市/2024"})
         assert con.execute(pending).fetchall() == [("乙市", "city")]  # recorded once, kept until a build
+
+
+def test_the_headline_flags_set_in_the_load_agree_with_the_sql_patterns_of_the_recall_test(tmp_path: Path):
+    """The loader's flags (Python re) and the fallback of dbt test headline_facts_present (DuckDB's RE2) agree,
+    on the Nanjing text (which states both) and on sentences that state neither."""
+    from pipelines.warehouse.load import headline_signals
+
+    reports, store, warehouse = tmp_path / "reports", LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
+    stage(reports, store, ["甲市"])
+    sql = (Path(__file__).parents[2] / "dbt_project" / "tests" / "headline_facts_present.sql").read_text(encoding="utf-8")
+    growth, targets = (line.split("regexp_matches(text, ")[1].rsplit(")", 1)[0] for line in sql.splitlines()
+                       if "regexp_matches(text, " in line)
+    with open_warehouse(warehouse) as con:
+        sync_raw_tables(con, store)
+        flags = con.execute(f"SELECT states_gdp_growth, states_main_targets, regexp_matches(text, {growth}), "
+                            f"regexp_matches(text, {targets}) FROM raw.reports").fetchall()
+        assert flags == [(True, True, True, True)]
+        for text in ("全市地区生产总值增长５．２%。", "经济增速放缓。", "今年发展的主要预期目标是：", "城乡居民收入稳步增长。"):
+            in_sql = con.execute(f"SELECT regexp_matches(?, {growth}), regexp_matches(?, {targets})",
+                                 [text, text]).fetchone()
+            assert tuple(headline_signals(text).values()) == in_sql, text
