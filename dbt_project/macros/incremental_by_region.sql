@@ -26,3 +26,26 @@
         where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  fct_cross_region ranks regions against each other, so a changed region changes the ranks of every region in
+  its comparison groups (indicator_id, measure, kind, year, region_level, unit). Its incremental build deletes
+  every group a pending region is in, before or after the load (pre-hook delete_pending_comparisons), and
+  rebuilds the groups the mart then lacks.
+#}
+{% macro comparison_key(year='year') -%}
+    concat_ws(chr(31), indicator_id, measure, kind, {{ year }}, region_level, coalesce(unit, chr(0)))
+{%- endmacro %}
+
+{% macro delete_pending_comparisons() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where {{ comparison_key() }} in (
+            select {{ comparison_key() }} from {{ this }}
+            where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+            union
+            select {{ comparison_key('period_year') }} from {{ ref('int_indicator_values') }}
+            where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -3,9 +3,14 @@
   same level. Ranks compare only values in the same standard unit (the partition includes unit), so a region whose
   value could not be converted never outranks one in 亿元 with a number in 万吨.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_comparisons() }}") }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}
+    {% if is_incremental() %}
+    -- the comparison groups the pre-hook deleted, or new ones: rebuilt whole (macros/incremental_by_region.sql)
+    where {{ comparison_key('period_year') }} not in (select {{ comparison_key() }} from {{ this }})
+    {% endif %}
 
 ),
 
