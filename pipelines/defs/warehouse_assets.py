@@ -135,6 +135,9 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
 
     dbt runs inside this process on a manifest parsed once per process (see
     :mod:`pipelines.warehouse.dbt_build`); each node's result becomes dagster-dbt's Dagster event.
+    The build is incremental: the region-scoped marts are rebuilt only for the regions the loads since
+    the last complete build changed (``raw.pending_regions``), unless the dbt project or the corrections
+    changed or the run is forced (``--full-refresh``). The data tests always test whole marts.
     """
     manifest = _manifest_json()
     selection, indirect = get_subset_selection_for_context(
