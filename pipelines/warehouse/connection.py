@@ -152,7 +152,7 @@ def read_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConn
 
 
 def _attach_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:", config=duckdb_config())
+    con = duckdb.connect(":memory:", config=duckdb_config(in_memory=True))
     try:
         path = str(warehouse).replace("'", "''")
         con.execute(f"ATTACH '{path}' AS warehouse (READ_ONLY)")

@@ -17,6 +17,8 @@ Raise it on a machine with memory to spare when big queries should not spill.
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 DEFAULT_MEMORY_LIMIT = "512MB"  # flat in the number of reports; see the module docstring
 
@@ -26,6 +28,19 @@ def memory_limit() -> str:
     return os.environ.get("GOVREPORT_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_MEMORY_LIMIT
 
 
-def duckdb_config() -> dict[str, str]:
-    """The ``config`` every pipeline connection opens DuckDB with."""
-    return {"memory_limit": memory_limit()}
+def spill_directory() -> Path:
+    """Where in-memory connections spill above the limit: a folder in the system's temp directory.
+
+    A connection to a database file spills beside that file (``<file>.tmp``); an in-memory one that
+    attaches files (the publish copy, read-only readers) would spill into ``.tmp`` in the working
+    directory, which may be a checkout or a disk meant for something else.
+    """
+    return Path(tempfile.gettempdir()) / "govreport-duckdb-spill"
+
+
+def duckdb_config(in_memory: bool = False) -> dict[str, str]:
+    """The ``config`` every pipeline connection opens DuckDB with (``in_memory``: a ``:memory:`` one)."""
+    config = {"memory_limit": memory_limit()}
+    if in_memory:
+        config["temp_directory"] = str(spill_directory())
+    return config

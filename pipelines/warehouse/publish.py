@@ -69,7 +69,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(path)
-    con = duckdb.connect(":memory:", config=duckdb_config())
+    con = duckdb.connect(":memory:", config=duckdb_config(in_memory=True))
     try:
         con.execute(f"ATTACH {quote_literal(str(path))} AS {_RO} (READ_ONLY)")
         con.execute(f"USE {_RO}")
@@ -263,7 +263,7 @@ def _copy_into(
     """
     if previous is not None:
         shutil.copyfile(previous, tmp)
-    con = duckdb.connect(":memory:", config={**duckdb_config(), "preserve_insertion_order": False})
+    con = duckdb.connect(":memory:", config={**duckdb_config(in_memory=True), "preserve_insertion_order": False})
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
         options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""

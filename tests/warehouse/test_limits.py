@@ -40,3 +40,21 @@ def test_default_and_override(monkeypatch: pytest.MonkeyPatch):
 def test_dbt_profile_reads_the_same_variable_and_default():
     profile = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
     assert f"env_var('GOVREPORT_DUCKDB_MEMORY_LIMIT', '{DEFAULT_MEMORY_LIMIT}')" in profile
+
+
+def test_in_memory_connections_spill_to_the_temp_directory_not_the_working_directory(tmp_path: Path, monkeypatch):
+    """A ``:memory:`` connection that attaches files would spill into ``./.tmp`` (a checkout, say): the
+    readers and the publish copy spill under the system's temp directory instead."""
+    from pipelines.warehouse.limits import spill_directory
+
+    monkeypatch.chdir(tmp_path)
+    warehouse = tmp_path / "govreport.duckdb"
+    with open_warehouse(warehouse):
+        pass
+    con = connect_read_only(warehouse)
+    try:
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(spill_directory())
+    finally:
+        con.close()
+    with read_warehouse(warehouse) as con:
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(spill_directory())
