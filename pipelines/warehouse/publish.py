@@ -321,8 +321,8 @@ def _copy_into(
 
 def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str]) -> None:
     """Make ``_DST.rel`` hold the rows of ``_SRC.rel``: delete its rows the source lacks, insert the source's
-    new rows. Rows are compared on the ``compared`` columns (NULLs equal); the large column is read only
-    for the rows inserted."""
+    new rows. Rows are compared on the ``compared`` columns (NULLs equal); the large column is written
+    only for the rows inserted."""
     same = " AND ".join(f"d.{quote_ident(c)} IS NOT DISTINCT FROM s.{quote_ident(c)}" for c in compared)
     con.execute(f"DELETE FROM {_DST}.{rel} AS d WHERE NOT EXISTS (SELECT 1 FROM {_SRC}.{rel} AS s WHERE {same})")
     con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT s.* FROM {_SRC}.{rel} AS s "
