@@ -106,9 +106,8 @@ class LandingStore:
         stage_sha = _sha((document_sha + _sha(data)).encode())
         # the extract version and a timeout in the marker let a run tell a current partition from the
         # marker alone, without reading the extraction (see pipelines.landing.unchanged.partition_is_current)
-        timed_out = (payload.get("error") or {}).get("reason_code") == "timeout"
         marker = {"partition_key": partition_key, "stage_sha": stage_sha,
-                  "extract_version": payload.get("extract_version"), "timed_out": timed_out}
+                  "extract_version": payload.get("extract_version"), "timed_out": extraction_timed_out(payload)}
         _atomic_write(directory / READY_FILE, _dump(marker))
         return stage_sha
 
@@ -151,6 +150,11 @@ class LandingStore:
     def remove(self, partition_key: str) -> None:
         """Delete a partition's staged files (the report file was removed)."""
         shutil.rmtree(self.partition_dir(partition_key), ignore_errors=True)
+
+
+def extraction_timed_out(extraction: dict) -> bool:
+    """True when a staged extraction is the placeholder of one that ran over its time budget (tried again)."""
+    return (extraction.get("error") or {}).get("reason_code") == "timeout"
 
 
 def _json_if(marker: Path, path: Path) -> dict | None:

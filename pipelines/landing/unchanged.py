@@ -24,7 +24,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipelines.landing.store import LandingStore
+from pipelines.landing.store import LandingStore, extraction_timed_out
 
 REUSE, HASH, READ = "reuse", "hash", "read"
 # A file modified less than this before its fingerprint was taken is hashed again next time
@@ -160,9 +160,8 @@ def extraction_is_current(extraction: dict | None, document_sha: str | None, ver
     """
     if not isinstance(extraction, dict) or document_sha is None:
         return False
-    timed_out = (extraction.get("error") or {}).get("reason_code") == "timeout"
     return (extraction.get("document_sha") == document_sha and extraction.get("extract_version") == version
-            and not timed_out)
+            and not extraction_timed_out(extraction))
 
 
 def current_extraction(store: LandingStore, partition_key: str, version: str) -> dict | None:
