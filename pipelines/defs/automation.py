@@ -30,6 +30,16 @@ refresh_warehouse_job = dg.define_asset_job(
 )
 
 
+def covering_range(order: list[str], keys: set[str]) -> list[str]:
+    """The partitions of ``order`` from the first to the last of ``keys`` (one pass), or [] when none is there.
+
+    One run covers one contiguous range of the registered order; new files are registered at its end,
+    so the range of the files added together is exactly those files.
+    """
+    positions = [i for i, key in enumerate(order) if key in keys]
+    return order[positions[0]:positions[-1] + 1] if positions else []
+
+
 def partition_range_tags(keys: list[str]) -> dict[str, str]:
     """Run tags that make one run cover every partition from ``keys[0]`` to ``keys[-1]``."""
     return {
@@ -79,12 +89,9 @@ def _one_run_for(keys: list[str], order: list[str], current: dict[str, list]) ->
     run_key = "|".join(f"{k}@{current[k][2][:16]}" for k in keys)
     if len(keys) == 1:
         return dg.RunRequest(partition_key=keys[0], run_key=run_key, job_name=REPORT_JOB)
-    wanted = set(keys)
-    positions = [i for i, key in enumerate(order) if key in wanted]  # one pass: a first tick may bring 50,000
-    span = order[positions[0]:positions[-1] + 1]
     digest = hashlib.sha256(run_key.encode()).hexdigest()[:16]
     return dg.RunRequest(run_key=f"batch of {len(keys)}@{digest}", job_name=REPORT_JOB,
-                         tags=partition_range_tags([span[0], span[-1]]))
+                         tags=partition_range_tags(covering_range(order, set(keys))))
 
 
 @dg.sensor(

@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, partition_range_tags
+from pipelines.defs.automation import REFRESH_JOB, REPORT_JOB, covering_range, partition_range_tags
 from pipelines.defs.partitions import REPORTS_PARTITION
 from pipelines.defs.progress import Progress, progress_logger
 from pipelines.defs.resources import PipelineSettings, default_settings
@@ -72,12 +72,9 @@ def partitions_to_run(ordered: list[str], files: dict[str, Path], settings: Pipe
     the end of the order, so a run after adding files covers exactly the new ones. Empty when nothing is
     stale: the run then only loads, builds and publishes what is staged.
     """
-    stale = set(stale_partitions(LandingStore(settings.landing), files, ordered, settings.reports,
-                                 ingest_version(), extract_version()))
-    if not stale:
-        return []
-    positions = [i for i, key in enumerate(ordered) if key in stale]
-    return ordered[positions[0]:positions[-1] + 1]
+    stale = stale_partitions(LandingStore(settings.landing), files, ordered, settings.reports,
+                             ingest_version(), extract_version())
+    return covering_range(ordered, set(stale))
 
 
 def warehouse_table_counts(warehouse: Path) -> dict[str, int]:
