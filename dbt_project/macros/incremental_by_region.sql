@@ -22,8 +22,7 @@
 
 {% macro delete_pending_regions() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+        delete from {{ this }} where {{ in_pending_regions() }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -41,11 +40,10 @@
     {%- if is_incremental() -%}
         delete from {{ this }}
         where {{ comparison_key() }} in (
-            select {{ comparison_key() }} from {{ this }}
-            where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+            select {{ comparison_key() }} from {{ this }} where {{ in_pending_regions() }}
             union
             select {{ comparison_key('period_year') }} from {{ ref('int_indicator_values') }}
-            where (region, region_level) in (select region, region_level from {{ source('raw', 'pending_regions') }})
+            where {{ in_pending_regions() }}
         )
     {%- endif -%}
 {%- endmacro %}
