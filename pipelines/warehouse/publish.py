@@ -281,10 +281,10 @@ def _copy_into(
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{quote_ident(schema)}")
         for i, ((schema, name), (kind, comment)) in enumerate(sorted(relations.items())):
             rel = f"{quote_ident(schema)}.{quote_ident(name)}"
-            merged = (name in MERGED_TABLES and (schema, name) in existing
-                      and _columns(con, _SRC, schema, name) == _columns(con, _DST, schema, name))
+            columns = _columns(con, _SRC, schema, name) if name in MERGED_TABLES and (schema, name) in existing else []
+            merged = bool(columns) and columns == _columns(con, _DST, schema, name)
             if merged:
-                _merge_table(con, rel, [c for c, _t in _columns(con, _SRC, schema, name) if c != MERGED_TABLES[name]])
+                _merge_table(con, rel, [c for c, _t in columns if c != MERGED_TABLES[name]])
             else:
                 con.execute(f"DROP TABLE IF EXISTS {_DST}.{rel}")
                 con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
@@ -295,7 +295,7 @@ def _copy_into(
             if comment or merged:
                 con.execute(f"COMMENT ON TABLE {_DST}.{rel} IS {quote_literal(comment) if comment else 'NULL'}")
             described = dict(comments.get((schema, name), []))
-            for column, _type in _columns(con, _SRC, schema, name) if merged else described.items():
+            for column, _type in columns if merged else described.items():
                 text = described.get(column)
                 if text or merged:
                     con.execute(f"COMMENT ON COLUMN {_DST}.{rel}.{quote_ident(column)} IS "
