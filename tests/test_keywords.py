@@ -105,3 +105,46 @@ def test_global_jieba_dictionary_untouched():
     assert keywords._tokenizer is not None and keywords._tokenizer is not jieba.dt
     assert keywords._tokenizer.FREQ is not jieba.dt.FREQ
     assert len(curated_terms()) >= 60
+
+
+@pytest.fixture(scope="module")
+def stock_tokenizer() -> jieba.Tokenizer:
+    """jieba's own tokenizer with the same curated terms added the same way: the reference cut."""
+    stock = jieba.Tokenizer()
+    stock.initialize()
+    for term in curated_terms():
+        stock.add_word(term, freq=max(stock.suggest_freq(term), keywords.CURATED_TERM_FREQ))
+    return stock
+
+
+def stock_tokens(stock: jieba.Tokenizer, text: str) -> list[str]:
+    return [tok for tok in stock.lcut(text.translate(keywords._NORMALISE), HMM=False) if tok.strip()]
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "南",
+    "5G基站累计建成1.2万个，AI大模型、iPhone和A股都不是新词",
+    "全年地区生产总值增长4.6%左右，GDP达到17421.4亿元。",
+    "开展“人工智能+”行动，打造人工智能＋制造新场景",
+    "一般公共预算收入增长5%以上\n\n城镇新增就业30万人以上",
+    S_NEW_FORCES + S_AI + S_BELT_ROAD + S_RISK + S_CARBON,
+])
+def test_route_tokenizer_cuts_like_jieba(stock_tokenizer, text):
+    assert tokenize(text) == stock_tokens(stock_tokenizer, text)
+
+
+def test_route_tokenizer_cuts_the_whole_sample_like_jieba(stock_tokenizer):
+    text = NANJING_2024.read_text(encoding="utf-8")
+    tokens = tokenize(text)
+    assert len(tokens) > 5_000
+    assert tokens == stock_tokens(stock_tokenizer, text)
+
+
+def test_route_tokenizer_cuts_every_corpus_text_like_jieba(stock_tokenizer, shared_dir):
+    """Every report and city text of ../shared, cut by both: not one token differs."""
+    paths = sorted((shared_dir / "corpus").rglob("*.txt"))
+    assert len(paths) > 50
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        assert tokenize(text) == stock_tokens(stock_tokenizer, text), path.name
