@@ -10,7 +10,6 @@ from .attribution import looks_like_report, report_cues
 
 MIN_REPORT_CHARS = 200  # non-whitespace characters; anything shorter is not a usable report
 SHORT_REPORT_CHARS = 3000  # real reports run 8k-25k characters; below this an ending must close
-_NON_WS = re.compile(r"\S")
 # Page/clipping chrome that may follow the body ("来源：浙江日报", "责任编辑：…", "【打印】【关闭】", "（完）").
 TAIL_CHROME = re.compile(
     r"^[\s【\[（(]*(来源|来源于|责任编辑|编辑|校对|审核|作者|稿源|打印|关闭|分享|扫一扫|字号|相关链接|"
@@ -33,8 +32,8 @@ def strip_tail_chrome(lines: list[str]) -> list[str]:
 
 
 def non_ws_len(text: str) -> int:
-    """Number of non-whitespace characters."""
-    return len(_NON_WS.findall(text))
+    """Number of non-whitespace characters (``str.split`` and ``\\s`` agree on what is whitespace)."""
+    return sum(map(len, text.split()))
 
 
 # "增长8.5%", "实现187亿元", "达到1.74万亿元", "下降3%": a figure stated the way reports state results and targets

@@ -92,3 +92,12 @@ def test_full_width_digits_map_to_ascii(n):
 def test_web_artefacts(raw: str, expected: str) -> None:
     assert normalise_text(raw) == expected
     assert normalise_text(expected) == expected
+
+
+def test_ideographic_space_runs_and_literal_first_patterns() -> None:
+    # a run inside a line becomes as many spaces; the run that starts a line (first or after LF) stays
+    assert normalise_text("甲\u3000\u3000乙\n\u3000\u3000丙\r\n\u3000丁") == "甲  乙\n\u3000\u3000丙\n\u3000丁"
+    # decimal points: only between digits (and 。 only before a unit), pinyin only after a Han character
+    assert normalise_text("增长９．１％，达到373。15亿元。共5。") == "增长9.1%，达到373.15亿元。共5。"
+    assert normalise_text("實(shí)現(xiàn)，A(shi)") == "實現，A(shi)"
+    assert normalise_text("甲\u2028乙\u0085丙\r丁") == "甲\n乙\n丙\n丁"
