@@ -14,7 +14,7 @@ global ``jieba.dt`` dictionary is never modified. jieba's dictionary ships insid
 
 The tokenizer is ``_RouteTokenizer``: jieba's own, except that the dynamic programme behind a no-HMM cut is
 computed in one pass over precomputed log frequencies. It cuts every text exactly as ``jieba.Tokenizer`` does
-(``tests/extract/test_keywords.py`` compares the two over the whole corpus) in about half the time, which
+(``tests/test_keywords.py`` compares the two over every corpus text) in about half the time, which
 matters because keyword counting is most of the extraction step's CPU.
 """
 
