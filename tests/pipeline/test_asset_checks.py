@@ -111,6 +111,41 @@ def test_each_dbt_check_warns_on_its_planted_bad_rows(healthy, tmp_path):
         con.close()
 
 
+def test_wide_column_tests_fail_on_their_rows_and_name_the_column(healthy, tmp_path):
+    """One ``not_null_columns`` and one ``accepted_values_columns`` test per model stand for the former
+    per-column ``not_null`` and ``accepted_values`` tests: each fails on exactly the bad rows and names the column."""
+    outcome, _ = healthy
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(outcome.warehouse, broken)
+    con = duckdb.connect(str(broken))
+    con.execute("ALTER TABLE raw.keyword_counts ALTER COLUMN keyword DROP NOT NULL")  # as a hand edit could
+    nulls = con.execute("UPDATE raw.keyword_counts SET keyword = NULL WHERE keyword = "
+                        "(SELECT min(keyword) FROM raw.keyword_counts WHERE keyword_source = 'top')").fetchone()[0]
+    unexpected = con.execute("UPDATE raw.keyword_counts SET keyword_source = 'guessed' WHERE keyword = "
+                             "(SELECT max(keyword) FROM raw.keyword_counts WHERE keyword_source = 'top')").fetchone()[0]
+    con.close()
+    assert nulls >= 1 and unexpected >= 1
+
+    result = dbt_main.dbtRunner().invoke(
+        ["build", "--full-refresh", "--select", "stg_raw__keyword_counts", "--store-failures",
+         "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "--quiet",
+         "--vars", json.dumps({"govreport_warehouse": str(broken)})])
+    tests = {r.node.name: (str(r.status), r.failures) for r in result.result if str(r.node.resource_type) == "test"}
+    failed = {name.split("_stg_raw__")[0]: outcome for name, outcome in tests.items() if outcome[0] != "pass"}
+    assert failed == {"not_null_columns": ("fail", nulls), "accepted_values_columns": ("fail", unexpected)}
+    con = duckdb.connect(str(broken))
+    try:
+        stored = {name: con.execute(f'SELECT DISTINCT {column} FROM test_failures."{name}"').fetchall()
+                  for name in tests
+                  for prefix, column in (("not_null_columns", "null_columns"),
+                                         ("accepted_values_columns", "unexpected_columns"))
+                  if name.startswith(prefix)}
+        assert sorted(stored.values()) == [[("keyword",)], [("keyword_source",)]]
+    finally:
+        con.close()
+
+
 def test_row_counts_check_passes_on_the_sample_and_fails_without_facts(healthy, tmp_path):
     outcome, instance = healthy
     context = dg.build_asset_check_context(instance=instance)
