@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 from dataclasses import dataclass
 
 from .decode import IngestError
-
-_NON_WS = re.compile(r"\S")
+from .report_check import non_ws_len
 
 
 @dataclass
@@ -44,7 +42,7 @@ def pdf_to_text(data: bytes) -> DocumentText:
     except Exception as exc:  # noqa: BLE001 - any parser failure becomes a quarantine reason
         raise IngestError("parse_error", f"PDF could not be parsed: {type(exc).__name__}: {exc}") from exc
     text = "\n".join(pages)
-    chars = len(_NON_WS.findall(text))
+    chars = non_ws_len(text)
     if chars < max(20, 5 * len(pages)):
         raise IngestError(
             "no_text_layer",

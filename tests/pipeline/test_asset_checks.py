@@ -50,13 +50,19 @@ def dbt_build(warehouse: Path, target: Path) -> dict[str, str]:
     ``--full-refresh``: the bad rows are planted in the raw tables by hand, not by the loader, so no region
     is journaled as pending and an incremental build would leave the marts as they were.
     """
+    return {name: status for name, (status, _) in dbt_build_tests(warehouse, target).items()}
+
+
+def dbt_build_tests(warehouse: Path, target: Path, *extra: str) -> dict[str, tuple[str, int | None]]:
+    """``dbt build --full-refresh`` (plus ``extra`` arguments) on ``warehouse``: (status, failures) of every data test."""
     result = dbt_main.dbtRunner().invoke(
-        ["build", "--full-refresh", "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
+        ["build", "--full-refresh", *extra, "--project-dir", str(paths.DBT_PROJECT_DIR),
+         "--profiles-dir", str(paths.DBT_PROJECT_DIR),
          "--target-path", str(target / "target"), "--log-path", str(target / "logs"), "--quiet",
          "--vars", json.dumps({"govreport_warehouse": str(warehouse)})]
     )
     assert result.result is not None, result.exception
-    return {r.node.name: str(r.status) for r in result.result if str(r.node.resource_type) == "test"}
+    return {r.node.name: (str(r.status), r.failures) for r in result.result if str(r.node.resource_type) == "test"}
 
 
 def test_dbt_checks_are_asset_checks_of_the_definitions():
@@ -126,12 +132,7 @@ def test_wide_column_tests_fail_on_their_rows_and_name_the_column(healthy, tmp_p
     con.close()
     assert nulls >= 1 and unexpected >= 1
 
-    result = dbt_main.dbtRunner().invoke(
-        ["build", "--full-refresh", "--select", "stg_raw__keyword_counts", "--store-failures",
-         "--project-dir", str(paths.DBT_PROJECT_DIR), "--profiles-dir", str(paths.DBT_PROJECT_DIR),
-         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"), "--quiet",
-         "--vars", json.dumps({"govreport_warehouse": str(broken)})])
-    tests = {r.node.name: (str(r.status), r.failures) for r in result.result if str(r.node.resource_type) == "test"}
+    tests = dbt_build_tests(broken, tmp_path, "--select", "stg_raw__keyword_counts", "--store-failures")
     failed = {name.split("_stg_raw__")[0]: outcome for name, outcome in tests.items() if outcome[0] != "pass"}
     assert failed == {"not_null_columns": ("fail", nulls), "accepted_values_columns": ("fail", unexpected)}
     con = duckdb.connect(str(broken))
