@@ -25,6 +25,7 @@ import cProfile
 import csv
 import io
 import json
+import multiprocessing
 import os
 import platform
 import pstats
@@ -354,24 +355,6 @@ def _isolated_environment() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:
-    """``step key -> (start, end)`` epoch timestamps from the run's STEP_START / STEP_SUCCESS|FAILURE events."""
-    from dagster import DagsterEventType
-
-    starts: dict[str, float] = {}
-    windows: dict[str, tuple[float, float]] = {}
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None or event.step_key is None:
-            continue
-        if event.event_type == DagsterEventType.STEP_START:
-            starts[event.step_key] = entry.timestamp
-        elif event.event_type in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
-            if event.step_key in starts:
-                windows[event.step_key] = (starts[event.step_key], entry.timestamp)
-    return windows
-
-
 def _metadata_value(result, asset_path: list[str], name: str) -> int | None:
     import dagster as dg
 
@@ -390,53 +373,64 @@ _QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 def run_report_job(
     reports_dir: Path, warehouse: Path, instance, label: str, partition_key: str | None = None
 ) -> RunTiming:
-    """Run the report job (all partitions, like ``run_pipeline``, or one ``partition_key``) and time it.
+    """Time a full run as ``govreport run`` makes it (every file, ingested and extracted in batches of
+    ``GOVREPORT_RUN_BATCH``, then loaded, built and published), or the report job for one new
+    ``partition_key`` (the sensor's path).
 
     The timed span covers building the definitions, registering partitions and the whole run.
     """
     from pipelines.definitions import build_definitions
-    from pipelines.defs.automation import REPORT_JOB, partition_range_tags
+    from pipelines.defs.automation import REPORT_JOB
     from pipelines.defs.partitions import REPORTS_PARTITION
-    from pipelines.defs.report_assets import files_by_partition
-    from pipelines.defs.runner import sync_partitions
+    from pipelines.defs.progress import Progress
+    from pipelines.defs.runner import RAW_REPORTS, materialization_value, run_pipeline, step_windows
 
     reports_dir, warehouse = Path(reports_dir).resolve(), Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with _isolated_environment(), contextlib.redirect_stdout(sys.stderr), RssSampler() as rss:
-        defs = build_definitions(reports_dir, warehouse)
-        job = defs.resolve_job_def(REPORT_JOB)
         if partition_key is None:
-            keys = sorted(files_by_partition(reports_dir))
-            ordered = sync_partitions(instance, keys)
-            n = len(keys)
-            result = job.execute_in_process(instance=instance, tags=partition_range_tags(ordered),
-                                            run_config=_QUIET_LOGGERS, raise_on_error=False)
+            # the stage lines of `govreport run` on stderr, in place of Dagster's event log
+            outcome = run_pipeline(reports_dir, warehouse, instance=instance, progress=Progress(sys.stderr, live=False))
+            n = len(outcome.partitions)
+            success, windows, error = outcome.success, outcome.step_windows, outcome.error
+            ingested = extracted = len(outcome.partitions_run)
+            loaded = outcome.partitions_loaded
         else:
+            defs = build_definitions(reports_dir, warehouse)
+            job = defs.resolve_job_def(REPORT_JOB)
             if not instance.has_dynamic_partition(REPORTS_PARTITION, partition_key):
                 instance.add_dynamic_partitions(REPORTS_PARTITION, [partition_key])
             n = 1
             result = job.execute_in_process(instance=instance, partition_key=partition_key,
                                             run_config=_QUIET_LOGGERS, raise_on_error=False)
+            success, windows, error = result.success, step_windows(instance, result.run_id), None
+            if not result.success:
+                error = "; ".join(
+                    f"{e.step_key}: {e.step_failure_data.error.message.strip()[:300] if e.step_failure_data.error else '?'}"
+                    for e in result.all_events if e.is_step_failure
+                ) or "run failed"
+            ingested = _metadata_value(result, ["landing", "report_texts"], "files")
+            extracted = _metadata_value(result, ["landing", "indicator_facts"], "reports")
+            loaded = materialization_value(result, RAW_REPORTS, "partitions_loaded")
     wall = time.perf_counter() - t0
-    error = None
-    if not result.success:
-        error = "; ".join(
-            f"{e.step_key}: {e.step_failure_data.error.message.strip()[:300] if e.step_failure_data.error else '?'}"
-            for e in result.all_events if e.is_step_failure
-        ) or "run failed"
-    windows = _step_windows(instance, result.run_id)
+    steps: dict[str, float] = {}
+    for step, start, end in windows:
+        steps[step] = steps.get(step, 0.0) + (end - start)
+    step_peaks: dict[str, float] = {}
+    for step, start, end in windows:
+        step_peaks[step] = max(step_peaks.get(step, 0.0), rss.peak_between(start, end))
     return RunTiming(
         label=label,
         reports=n,
         wall_s=wall,
-        success=result.success,
-        steps={k: end - start for k, (start, end) in windows.items()},
-        step_peak_rss_mb={k: rss.peak_between(start, end) for k, (start, end) in windows.items()},
+        success=success,
+        steps=steps,
+        step_peak_rss_mb=step_peaks,
         error=error,
-        ingest_files=_metadata_value(result, ["landing", "report_texts"], "files"),
-        extracted_reports=_metadata_value(result, ["landing", "indicator_facts"], "reports"),
-        partitions_loaded=_metadata_value(result, ["raw", "reports"], "partitions_loaded"),
+        ingest_files=ingested,
+        extracted_reports=extracted,
+        partitions_loaded=loaded,
         peak_rss_main_mb=rss.peak_main_mb,
         peak_rss_children_mb=rss.peak_children_mb,
     )
@@ -495,6 +489,34 @@ def measure_scaling(sources: list[CorpusText], sizes: tuple[int, ...], workdir: 
             instance.dispose()
             shutil.rmtree(base, ignore_errors=True)
     return scaling
+
+
+def measure_scaling_in_fresh_process(corpus_dir: Path, sizes: tuple[int, ...], workdir: Path,
+                                     incremental_at: int | None) -> Scaling:
+    """:func:`measure_scaling` in a new Python process (``spawn``), so its peak RSS is that of a pipeline
+    process like ``govreport run``'s, not the bench's own after its throughput part (jieba, the corpus).
+
+    The child is not daemonic, so the ingest and extract steps may start their process pools.
+    """
+    context = multiprocessing.get_context("spawn")
+    results = context.SimpleQueue()
+    child = context.Process(target=_scaling_child, args=(results, str(corpus_dir), sizes, str(workdir), incremental_at),
+                            name="bench-scaling")
+    child.start()
+    child.join()
+    if results.empty():
+        raise RuntimeError(f"the scaling process exited with status {child.exitcode} before returning results")
+    outcome = results.get()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def _scaling_child(results, corpus_dir: str, sizes: tuple[int, ...], workdir: str, incremental_at: int | None) -> None:
+    try:
+        results.put(measure_scaling(load_corpus(Path(corpus_dir)), sizes, Path(workdir), incremental_at))
+    except BaseException as exc:  # handed to the parent, which raises it
+        results.put(RuntimeError(f"scaling failed: {exc!r}"))
 
 
 # ---------------------------------------------------------------------------------------- both cores
@@ -990,7 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="govreport-bench-") as tmp:
         work = Path(tmp)
         if not args.no_scaling and sizes:
-            scaling = measure_scaling(texts, sizes, work, None if args.quick else INCREMENTAL_AT)
+            scaling = measure_scaling_in_fresh_process(corpus_dir, sizes, work,
+                                                       None if args.quick else INCREMENTAL_AT)
         if not args.quick and not args.no_parallel:
             parallel = measure_parallel(texts, PARALLEL_REPORTS, work, rounds=3)
         if args.profile:

@@ -136,3 +136,27 @@ def test_failed_run_says_why_with_exit_status_1(sample, first_run, tmp_path: Pat
     assert error and "step raw_tables failed" in error[0] and str(bad) in error[0], proc.stdout
     assert "--verbose" in error[0]
     assert "Traceback" not in proc.stdout
+
+
+def test_a_run_larger_than_a_batch_ingests_and_extracts_batch_by_batch_then_loads_once(tmp_path: Path):
+    reports = tmp_path / "reports"
+    nanjing = next(SAMPLE_REPORTS.rglob("*.txt")).read_text(encoding="utf-8")
+    for region in ("甲市", "乙市", "丙市"):
+        (reports / "city" / region).mkdir(parents=True)
+        (reports / "city" / region / "2024.txt").write_text(nanjing.replace("南京市", region), encoding="utf-8")
+    warehouse = tmp_path / "wh" / "govreport.duckdb"
+    env = {**ephemeral_dagster_env(), "GOVREPORT_RUN_BATCH": "2"}
+    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--reports", str(reports), "--warehouse",
+                           str(warehouse)], cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    assert proc.returncode == 0, proc.stdout
+    lines = proc.stdout.splitlines()
+    assert "batches    2 ingest-and-extract runs of at most 2 reports, then one load" in lines, proc.stdout
+    extracted = [line for line in lines if line.startswith("extract ")]
+    assert [line.split("reports:")[0].split()[-1] for line in extracted] == ["2", "1"], proc.stdout
+    assert "[batch 1/2]" in extracted[0] and "[batch 2/2]" in extracted[1]
+    facts = sum(int(re.search(r"reports: (\d+) facts", line)[1]) for line in extracted)
+    load = next(line for line in lines if line.startswith("load "))
+    assert f"3 reports (re)loaded, 0 removed, 0 unchanged; {facts} fact rows inserted" in load, proc.stdout
+    assert query(warehouse, "SELECT count(*), count(DISTINCT report_id) FROM raw.facts") == [(facts, 3)]
+    assert sum(line.startswith("dbt build") for line in lines) == 1 and any(line.startswith("publish") for line in lines)

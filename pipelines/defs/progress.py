@@ -30,6 +30,7 @@ _PARTITIONED_STEPS = {"landing__report_texts": "files", "landing__indicator_fact
 _PROGRESS = re.compile(r"^[\w ]+: (?P<done>\d+)/(?P<total>\d+) (?P<unit>\w+)")
 _REFRESH_S = 0.1
 SKIPPED_NOTE_PREFIX = "dbt build skipped"  # the dbt asset's log message when its inputs are unchanged
+KEPT_METADATA = "govreport/kept"  # metadata of a dbt asset an incremental build did not rebuild
 BUILD_MODE_PREFIX = "dbt build mode: "  # the dbt asset's log message saying whether the build is full or incremental
 
 
@@ -45,6 +46,7 @@ class _Stage:
     done: str = ""  # "12/300 reports" from the latest progress message
     metadata: dict[str, dict] = field(default_factory=dict)  # asset key -> materialisation metadata
     built: int = 0
+    kept: int = 0  # dbt assets an incremental build left as they were (seeds, views)
     tests: int = 0
     tests_failed: int = 0
     skipped: str = ""  # why the stage did nothing (dbt build with unchanged inputs)
@@ -61,6 +63,7 @@ class Progress:
         self._checks = [0, 0]  # passed, failed (asset checks outside the stages)
         self._last_draw = 0.0
         self._outside = 0  # unchanged partitions the run leaves out of its ingest and extract steps
+        self._batch = ""  # "batch 2/25" while a large run ingests and extracts batch by batch
 
     def outside_run(self, unchanged: int, in_run: int) -> None:
         """Say, before the run, that ``unchanged`` report files are current and left out of its ingest and
@@ -71,6 +74,14 @@ class Progress:
                         "(fingerprint)", end=True)
             self._write(f"{STAGES['landing__indicator_facts']:<11}{unchanged} reports: 0 extracted, "
                         f"{unchanged} unchanged", end=True)
+
+    def batch(self, number: int, total: int, partitions: int) -> None:
+        """Say that ingest and extract now run for batch ``number`` of ``total`` (``partitions`` reports);
+        ``total`` 0 when the batches are done (the load, build and publish follow)."""
+        self._batch = f"batch {number}/{total}" if total else ""
+        if number == 1:
+            self._write(f"{'batches':<11}{total} ingest-and-extract runs of at most {partitions} reports, "
+                        "then one load", end=True)
 
     def handle(self, record: logging.LogRecord) -> None:
         """Take one record of the run's log (a Dagster event or a message)."""
@@ -109,7 +120,10 @@ class Progress:
             stage.metadata[materialization.asset_key.to_user_string()] = {
                 k: v.value for k, v in materialization.metadata.items()
             }
-            stage.built += 1
+            if KEPT_METADATA in materialization.metadata:
+                stage.kept += 1
+            else:
+                stage.built += 1
             self._draw(stage)
         elif event.event_type_value == "STEP_SKIPPED" and step in STAGES:
             self._write(f"{STAGES[step]:<11}skipped: nothing to publish, the snapshot is current", end=True)
@@ -118,6 +132,8 @@ class Progress:
             line = stage_summary(step, stage) if event.is_step_success else "FAILED"
             if event.is_step_success and self._outside and step in _PARTITIONED_STEPS:
                 line += f"; {self._outside} other {_PARTITIONED_STEPS[step]} unchanged, not in this run"
+            if self._batch and step in _PARTITIONED_STEPS:
+                line += f" [{self._batch}]"
             self._write(f"{stage.label:<11}{line}  ({time.monotonic() - stage.started:.1f}s)", end=True)
 
     def finish(self) -> None:
@@ -169,7 +185,9 @@ def stage_summary(step: str, stage: _Stage) -> str:
         return stage.skipped
     if step == "dbt_models":
         failed = f", {stage.tests_failed} failed" if stage.tests_failed else ""
-        return f"{stage.built} models and seeds built, {stage.tests} tests{failed}" + (f"; {stage.mode}" if stage.mode else "")
+        kept = f", {stage.kept} seeds and views kept" if stage.kept else ""
+        return (f"{stage.built} models and seeds built{kept}, {stage.tests} tests{failed}"
+                + (f"; {stage.mode}" if stage.mode else ""))
     if step == "published_warehouse":
         m = meta.get("published_warehouse", {})
         return f"{len(m.get('tables') or {})} tables in the snapshot, {len(m.get('exports') or {})} Parquet exports"

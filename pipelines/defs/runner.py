@@ -41,6 +41,54 @@ class RunOutcome:
     error: str | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, why) left out on purpose
     failed_checks: list[str] = field(default_factory=list)  # "check_name: details" of checks that failed
+    batches: int = 0  # ingest-and-extract runs before the load (0: one run did everything)
+    step_windows: list[tuple[str, float, float]] = field(default_factory=list)  # (step key, start, end), epoch s
+    partitions_loaded: int | None = None  # what the load step reported
+
+
+RUN_BATCH_ENV = "GOVREPORT_RUN_BATCH"
+DEFAULT_RUN_BATCH = 2000
+LANDING_ASSETS = [dg.AssetKey(["landing", "report_texts"]), dg.AssetKey(["landing", "indicator_facts"])]
+
+
+def run_batch_size() -> int:
+    """Partitions per ingest-and-extract run of a large ``govreport run`` (``GOVREPORT_RUN_BATCH``, default 2,000).
+
+    Dagster keeps a record of every partition a run covers (its planned and materialisation events) for
+    as long as the instance holds the run: about 32 KB per partition in the in-memory event log of an
+    ephemeral instance, 1.6 GB for 50,000 reports. A run of more partitions than this is split.
+    """
+    raw = os.environ.get(RUN_BATCH_ENV, "").strip()
+    if not raw:
+        return DEFAULT_RUN_BATCH
+    try:
+        size = int(raw)
+    except ValueError:
+        raise ValueError(f"{RUN_BATCH_ENV} must be a whole number of partitions, not {raw!r}") from None
+    if size < 1:
+        raise ValueError(f"{RUN_BATCH_ENV} must be at least 1, not {size}")
+    return size
+
+
+def landing_batches(keys: list[str], size: int) -> list[list[str]]:
+    """``keys`` (one contiguous range of the registered order) cut into contiguous runs of at most ``size``."""
+    return [keys[i:i + size] for i in range(0, len(keys), size)]
+
+
+def step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float, float]]:
+    """``(step key, start, end)`` epoch timestamps of a run's finished steps, from its STEP_START / end events."""
+    starts: dict[str, float] = {}
+    windows: list[tuple[str, float, float]] = []
+    for entry in instance.all_logs(run_id, of_type={dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS,
+                                                    dg.DagsterEventType.STEP_FAILURE}):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            starts[event.step_key] = entry.timestamp
+        elif event.step_key in starts:
+            windows.append((event.step_key, starts.pop(event.step_key), entry.timestamp))
+    return windows
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -141,6 +189,9 @@ def run_pipeline(
     Only the partitions whose staged data no longer holds go through the ingest and extract steps
     (:func:`partitions_to_run`); when none do, the run is the refresh job (load, build, publish), whose
     ``dbt build`` and publish skip themselves when their inputs are those of the last published build.
+    More partitions than :func:`run_batch_size` are ingested and extracted in runs of that many, one
+    after the other, before one refresh run loads, builds and publishes (memory flat in the number of
+    reports); a failed batch stops the run, and what the batches before it staged is kept for the next.
 
     Before anything changes, the removal guard compares the files found with the reports loaded
     in the warehouse: a run that would remove more than the allowed share of them, or any report
@@ -177,17 +228,38 @@ def run_pipeline(
     to_run = partitions_to_run(ordered, discovery.files, settings)
     if progress is not None:
         progress.outside_run(len(ordered) - len(to_run), len(to_run))
+    batches = landing_batches(to_run, run_batch_size())
+    windows: list[tuple[str, float, float]] = []
+    checks: list[str] = []
+
+    def execute(job_name: str, run_tags: dict[str, str], **kwargs) -> dg.ExecuteInProcessResult:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            run_config=run_config, instance=instance, tags={**run_tags, **tags}, raise_on_error=raise_on_error,
+            **kwargs)
+        windows.extend(step_windows(instance, result.run_id))
+        checks.extend(failed_checks(result.all_events))
+        return result
+
     with _quiet_python_loggers(progress is not None):
-        if to_run:
-            job = defs.resolve_job_def(REPORT_JOB)
-            result = job.execute_in_process(
-                run_config=run_config, instance=instance, tags={**partition_range_tags(to_run), **tags},
-                raise_on_error=raise_on_error,
-            )
+        if len(batches) > 1:
+            # Ingest and extract batch by batch, then one run loads, builds and publishes. An ephemeral
+            # instance forgets each batch's run once it succeeded, so its memory does not grow with N.
+            for i, batch in enumerate(batches, 1):
+                if progress is not None:
+                    progress.batch(i, len(batches), len(batch))
+                result = execute(REPORT_JOB, partition_range_tags(batch), asset_selection=LANDING_ASSETS)
+                if not result.success:
+                    break
+                if instance.is_ephemeral:
+                    instance.delete_run(result.run_id)
+            else:
+                if progress is not None:
+                    progress.batch(0, 0, 0)
+                result = execute(REFRESH_JOB, {})
+        elif to_run:
+            result = execute(REPORT_JOB, partition_range_tags(to_run))
         else:
-            job = defs.resolve_job_def(REFRESH_JOB)
-            result = job.execute_in_process(run_config=run_config, instance=instance, tags=tags,
-                                            raise_on_error=raise_on_error)
+            result = execute(REFRESH_JOB, {})
     if progress is not None:
         progress.finish()
     error = None
@@ -208,8 +280,24 @@ def run_pipeline(
         quarantine=quarantine_counts(warehouse),
         error=error,
         skipped=discovery.skipped + [(rel, f"unreadable: {why}") for rel, why in discovery.unreadable],
-        failed_checks=failed_checks(result.all_events),
+        failed_checks=checks,
+        batches=len(batches) if len(batches) > 1 else 0,
+        step_windows=windows,
+        partitions_loaded=materialization_value(result, RAW_REPORTS, "partitions_loaded"),
     )
+
+
+RAW_REPORTS = dg.AssetKey(["raw", "reports"])
+
+
+def materialization_value(result: dg.ExecuteInProcessResult, key: dg.AssetKey, name: str) -> int | None:
+    """The integer metadata entry ``name`` of the run's materialisation of ``key`` (None when absent)."""
+    for event in result.all_events:
+        if event.is_step_materialization:
+            materialization = event.step_materialization_data.materialization
+            if materialization.asset_key == key and name in materialization.metadata:
+                return int(materialization.metadata[name].value)
+    return None
 
 
 def failed_checks(events: list[dg.DagsterEvent]) -> list[str]:

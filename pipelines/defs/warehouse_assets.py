@@ -16,7 +16,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from pipelines import paths
 from pipelines.corrections.csvfile import read_corrections
 from pipelines.defs.partitions import REPORTS_PARTITION, WRITER_POOL
-from pipelines.defs.progress import BUILD_MODE_PREFIX, SKIPPED_NOTE_PREFIX
+from pipelines.defs.progress import BUILD_MODE_PREFIX, KEPT_METADATA, SKIPPED_NOTE_PREFIX
 from pipelines.defs.report_assets import indicator_facts
 from pipelines.defs.resources import PipelineSettings, WarehouseResource
 from pipelines.ingest.discover import scan_reports
@@ -137,7 +137,8 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
     :mod:`pipelines.warehouse.dbt_build`); each node's result becomes dagster-dbt's Dagster event.
     The build is incremental: the region-scoped marts are rebuilt only for the regions the loads since
     the last complete build changed (``raw.pending_regions``), unless the dbt project or the corrections
-    changed or the run is forced (``--full-refresh``). The data tests always test whole marts.
+    changed or the run is forced (``--full-refresh``); an incremental build leaves the seeds and views as the
+    last complete build made them (:data:`INCREMENTAL_SELECTION`). The data tests always test whole marts.
     """
     manifest = _manifest_json()
     selection, indirect = get_subset_selection_for_context(
@@ -158,11 +159,18 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
             context.log.info(f"{SKIPPED_NOTE_PREFIX}: the raw tables and the dbt project are those of the last "
                              f"published build (run tag {FORCE_BUILD_TAG}=true builds anyway)")
             return
+        kept: list[dg.AssetKey] = []
         if full_reason:
             context.log.info(f"{BUILD_MODE_PREFIX}full ({full_reason})")
             selection = [*selection, "--full-refresh"]
         else:
             context.log.info(f"{BUILD_MODE_PREFIX}incremental, {pending} regions changed")
+            if not context.is_subset:
+                selection, kept = INCREMENTAL_SELECTION, kept_by_incremental_build(manifest)
+        # Current as the last complete build left them, so reported first (a multi-asset reports in dependency
+        # order); the publish waits for every dbt asset.
+        for key in kept:
+            yield dg.MaterializeResult(asset_key=key, metadata={KEPT_METADATA: KEPT_NOTE})
         for raw in build_events(project_dir, warehouse.file, target, selection, on_line=context.log.debug):
             yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
                 manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
@@ -170,6 +178,32 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         if not context.is_subset:  # a partial build leaves the other marts as they were: not a full build
             with warehouse.connect_holding_lock(log=context.log) as con:
                 record_build(con, digest, fingerprint)
+
+
+# What an incremental build (the project and the corrections as in the last complete build) runs: the models
+# materialised as tables, and every data test. Seeds and views are left as that build made them: a seed or a
+# view definition changes only with the project's files, and a changed project makes the build full. The tests
+# of the views and seeds still run, so new raw rows are tested through the staging views.
+INCREMENTAL_SELECTION = ["--select", "resource_type:model,config.materialized:table",
+                         "resource_type:model,config.materialized:incremental", "resource_type:test"]
+
+
+KEPT_NOTE = "kept from the last complete build: an incremental build does not rebuild seeds and views"
+
+
+def kept_by_incremental_build(manifest: Mapping[str, Any]) -> list[dg.AssetKey]:
+    """Asset keys of the seeds and views an incremental build leaves as they are (see INCREMENTAL_SELECTION),
+    each after the ones it reads (a view of a view), as a multi-asset must report them."""
+    nodes = manifest["nodes"]
+    kept = {uid for uid, node in nodes.items() if node["resource_type"] == "seed"
+            or (node["resource_type"] == "model" and node["config"].get("materialized") == "view")}
+
+    def depth(uid: str) -> int:
+        parents = [p for p in nodes[uid].get("depends_on", {}).get("nodes", []) if p in kept]
+        return 1 + max(map(depth, parents)) if parents else 0
+
+    return [LAYER_GROUPS.get_asset_spec(manifest, uid, dbt_project).key
+            for uid in sorted(kept, key=lambda uid: (depth(uid), uid))]
 
 
 def _forced(context: dg.AssetExecutionContext) -> bool:

@@ -1,8 +1,12 @@
-"""Load staged partitions into the raw tables: one transaction, incremental, idempotent.
+"""Load staged partitions into the raw tables: transactions of whole partitions, incremental, idempotent.
 
 The loader compares each staged partition's hash with ``raw.load_state`` and only touches
-partitions that are new, changed or gone. Within one transaction it deletes their rows from every
-raw table and inserts the new ones, so a killed load leaves the warehouse as it was, and a re-run
+partitions that are new, changed or gone. It deletes their rows from every raw table and inserts the
+new ones, with each partition's ``raw.load_state`` row in the same transaction as its rows. A load of up
+to :data:`COMMIT_EVERY` partitions is one transaction, so a killed load leaves the warehouse as it was;
+a larger one (a first load of a national panel) commits every :data:`COMMIT_EVERY` partitions, so
+DuckDB never holds more than that many partitions' uncommitted rows in memory, and a killed load
+leaves whole partitions loaded, which the next load recognises and completes. Either way a re-run
 never duplicates or drops facts.
 """
 
@@ -35,6 +39,10 @@ _ARROW_TYPES = {
 
 
 _FLUSH_EVERY = 200  # partitions per insert batch
+# Partitions per transaction: DuckDB keeps a transaction's new rows in memory until it commits (a row group
+# of report texts is never full enough to be written early), so a load of 10,000 reports in one transaction
+# peaked at 946 MB under the 512MB cap; a multiple of _FLUSH_EVERY.
+COMMIT_EVERY = 1000
 
 
 @dataclass
@@ -251,8 +259,10 @@ def sync_raw_tables(
     policy: RemovalPolicy | None = None,
     corrections: list[dict] | None = None,
     pause: Pause | None = None,
+    commit_every: int = COMMIT_EVERY,
 ) -> LoadSummary:
-    """Bring the raw tables in line with the staged partitions, in one transaction.
+    """Bring the raw tables in line with the staged partitions, in one transaction per ``commit_every``
+    partitions loaded (a multiple of 200; see the module's docstring).
 
     ``registered`` restricts the load to these partition keys (the Dagster partitions); rows of
     any other partition are deleted. ``None`` means every staged partition. With a ``policy``,
@@ -260,8 +270,10 @@ def sync_raw_tables(
     raises :class:`~pipelines.warehouse.guard.RemovalRefused` before anything is changed.
     ``corrections`` (rows of the corrections CSV, see ``pipelines.corrections.csvfile``) replace
     ``raw.corrections`` in the same transaction; ``None`` leaves that table alone. ``pause`` is a
-    fault-test hook called with ``"before_commit"`` (see :mod:`pipelines.warehouse.faults`).
+    fault-test hook called with ``"before_commit"`` (the last commit; see :mod:`pipelines.warehouse.faults`).
     """
+    if commit_every <= 0 or commit_every % _FLUSH_EVERY:
+        raise ValueError(f"commit_every must be a positive multiple of {_FLUSH_EVERY}, not {commit_every}")
     summary = LoadSummary()
     staged = store.ready_partitions()
     if registered is not None:
@@ -374,10 +386,15 @@ def sync_raw_tables(
                                        "status": status, "report_id": report_id, "loaded_at": now})
             summary.partitions_loaded.append(key)
             if i % _FLUSH_EVERY == 0 or i == len(to_load):
-                # flush in batches so memory stays flat; still inside the one transaction
+                # flush in batches so memory stays flat
                 for table in PARTITIONED_TABLES:
                     summary.rows_inserted[table] = summary.rows_inserted.get(table, 0) + _insert(con, table, rows[table])
                     rows[table] = []
+                if i % commit_every == 0 and i < len(to_load):
+                    _record_pending_regions(con, touched, now)  # with the rows of the regions they name
+                    touched = set()
+                    con.execute("COMMIT")
+                    con.execute("BEGIN TRANSACTION")
         for table in PARTITIONED_TABLES:
             summary.rows_inserted.setdefault(table, 0)
         _record_pending_regions(con, touched, now)

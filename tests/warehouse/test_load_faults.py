@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
@@ -150,3 +151,48 @@ def test_two_texts_of_one_report_keep_the_longer_and_a_removed_winner_brings_bac
         sync_raw_tables(con, store)
         assert con.execute("SELECT partition_key FROM raw.reports").fetchall() == [(summary_key,)]
         assert con.execute("SELECT count(*) FROM raw.ingest_quarantine WHERE severity = 'duplicate'").fetchone() == (0,)
+
+
+def stage_copies(store: LandingStore, count: int) -> int:
+    """Stage ``count`` distinct reports (the Nanjing report under other region names, each its own content
+    hash) with one extraction shared by all; return the facts per report."""
+    payload = ingest_payload(NANJING_2024, NANJING_2024.parents[2], "city/南京市/2024")
+    extraction = extraction_payload(payload["document"])
+    for i in range(count):
+        region = f"合成{i:03d}市"
+        document = {**payload["document"], "region": region, "report_id": f"city/{region}/2024",
+                    "content_sha256": f"{i:064x}", "source_path": f"city/{region}/2024.txt"}
+        key = f"city/{region}/2024"
+        store.write_extraction(key, store.write_document(key, {**payload, "document": document}), extraction)
+    return len(extraction["facts"])
+
+
+def test_a_large_load_commits_whole_chunks_and_a_killed_one_is_completed_by_the_next(tmp_path: Path):
+    store, warehouse = LandingStore(tmp_path / "landing"), tmp_path / "wh.duckdb"
+    per_report = stage_copies(store, 401)
+    marker = tmp_path / "paused"
+    script = LOAD_IN_SUBPROCESS.replace("pause=marker_pause(sys.argv[3])",
+                                        "pause=marker_pause(sys.argv[3]), commit_every=200")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(warehouse), str(store.root), f"before_commit:{marker}"])
+    while not marker.exists():
+        assert proc.poll() is None, "the load exited before its pause point"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    # killed before its last commit: the first two chunks of 200 are in, each partition with its load state
+    with open_warehouse(warehouse) as con:
+        assert raw_row_counts(con)["reports"] == 400 and raw_row_counts(con)["facts"] == 400 * per_report
+        assert con.execute("SELECT count(*) FROM raw.load_state WHERE status = 'loaded'").fetchone()[0] == 400
+        assert con.execute("SELECT count(*) FROM raw.pending_regions").fetchone()[0] == 400
+        summary = sync_raw_tables(con, store, commit_every=200)
+        assert summary.partitions_loaded == ["city/合成400市/2024"] and summary.partitions_unchanged == 400
+        assert raw_row_counts(con)["facts"] == 401 * per_report  # nothing twice, nothing missing
+        assert con.execute("SELECT count(DISTINCT fact_id) FROM raw.facts").fetchone()[0] == 401 * per_report
+
+
+def test_commit_every_must_be_a_whole_number_of_insert_batches(tmp_path: Path):
+    with open_warehouse(tmp_path / "wh.duckdb") as con:
+        for bad in (0, 150):
+            with pytest.raises(ValueError, match="multiple of 200"):
+                sync_raw_tables(con, LandingStore(tmp_path / "landing"), commit_every=bad)
