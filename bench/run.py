@@ -493,26 +493,37 @@ def measure_scaling(sources: list[CorpusText], sizes: tuple[int, ...], workdir: 
 
 def measure_scaling_in_fresh_process(corpus_dir: Path, sizes: tuple[int, ...], workdir: Path,
                                      incremental_at: int | None) -> Scaling:
-    """:func:`measure_scaling` in a new Python process (``spawn``), so its peak RSS is that of a pipeline
-    process like ``govreport run``'s, not the bench's own after its throughput part (jieba, the corpus).
+    """:func:`measure_scaling` for each size in a new Python process (``spawn``), so a run's peak RSS is that
+    of a pipeline process like ``govreport run``'s: not raised by the bench's throughput part (jieba, the
+    corpus) or by the runs at smaller sizes before it.
 
     The child is not daemonic, so the ingest and extract steps may start their process pools.
     """
     context = multiprocessing.get_context("spawn")
-    results = context.SimpleQueue()
-    child = context.Process(target=_scaling_child, args=(results, str(corpus_dir), sizes, str(workdir), incremental_at),
-                            name="bench-scaling")
-    child.start()
-    child.join()
-    if results.empty():
-        raise RuntimeError(f"the scaling process exited with status {child.exitcode} before returning results")
-    outcome = results.get()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
+    merged = Scaling()
+    for n in sizes:
+        results = context.SimpleQueue()
+        child = context.Process(target=_scaling_child, args=(results, str(corpus_dir), (n,), str(workdir),
+                                                             incremental_at), name=f"bench-scaling-{n}")
+        child.start()
+        child.join()
+        if results.empty():
+            raise RuntimeError(f"the scaling process for N={n} exited with status {child.exitcode} before "
+                               "returning results")
+        outcome = results.get()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        merged.runs.extend(outcome.runs)
+        merged.added_one.update(outcome.added_one)
+        if merged.incremental is None and outcome.incremental is not None:
+            merged.incremental, merged.incremental_base = outcome.incremental, outcome.incremental_base
+    return merged
 
 
 def _scaling_child(results, corpus_dir: str, sizes: tuple[int, ...], workdir: str, incremental_at: int | None) -> None:
+    # A spawned process inherits "spawn" as its start method; the pipeline's process pools must start their
+    # workers as in `govreport run` (the platform's default: fork on Linux), not as new interpreters.
+    multiprocessing.set_start_method(None, force=True)
     try:
         results.put(measure_scaling(load_corpus(Path(corpus_dir)), sizes, Path(workdir), incremental_at))
     except BaseException as exc:  # handed to the parent, which raises it

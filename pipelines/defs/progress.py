@@ -75,12 +75,12 @@ class Progress:
             self._write(f"{STAGES['landing__indicator_facts']:<11}{unchanged} reports: 0 extracted, "
                         f"{unchanged} unchanged", end=True)
 
-    def batch(self, number: int, total: int, partitions: int) -> None:
-        """Say that ingest and extract now run for batch ``number`` of ``total`` (``partitions`` reports);
+    def batch(self, number: int, total: int, largest: int) -> None:
+        """Say that ingest and extract now run for batch ``number`` of ``total`` (of at most ``largest`` reports);
         ``total`` 0 when the batches are done (the load, build and publish follow)."""
         self._batch = f"batch {number}/{total}" if total else ""
         if number == 1:
-            self._write(f"{'batches':<11}{total} ingest-and-extract runs of at most {partitions} reports, "
+            self._write(f"{'batches':<11}{total} ingest-and-extract runs of at most {largest} reports, "
                         "then one load", end=True)
 
     def handle(self, record: logging.LogRecord) -> None:

@@ -71,8 +71,14 @@ def run_batch_size() -> int:
 
 
 def landing_batches(keys: list[str], size: int) -> list[list[str]]:
-    """``keys`` (one contiguous range of the registered order) cut into contiguous runs of at most ``size``."""
-    return [keys[i:i + size] for i in range(0, len(keys), size)]
+    """``keys`` (one contiguous range of the registered order) cut into as few contiguous runs of at most ``size``
+    as possible, of equal sizes give or take one: no small last batch, which would be too small for the
+    process pool and would load jieba's dictionary into the run's own process."""
+    if not keys:
+        return []
+    count = -(-len(keys) // size)
+    bounds = [len(keys) * i // count for i in range(count + 1)]
+    return [keys[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, float, float]]:
@@ -246,7 +252,7 @@ def run_pipeline(
             # instance forgets each batch's run once it succeeded, so its memory does not grow with N.
             for i, batch in enumerate(batches, 1):
                 if progress is not None:
-                    progress.batch(i, len(batches), len(batch))
+                    progress.batch(i, len(batches), max(map(len, batches)))
                 result = execute(REPORT_JOB, partition_range_tags(batch), asset_selection=LANDING_ASSETS)
                 if not result.success:
                     break

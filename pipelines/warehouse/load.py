@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -26,6 +26,7 @@ import pyarrow as pa
 from pipelines.landing.store import LandingStore
 from pipelines.warehouse.faults import Pause, pause_at
 from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
+from pipelines.warehouse.limits import load_memory_limit, memory_limit
 from pipelines.warehouse.schema import PARTITIONED_TABLES
 
 _ARROW_TYPES = {
@@ -290,10 +291,30 @@ def sync_raw_tables(
         _guard_removals(con, store, policy, to_remove, to_load)
     summary.partitions_unchanged = len(staged) - len(to_load)
     now = datetime.now(UTC).replace(tzinfo=None)
+    with load_memory(con):
+        _load(con, store, staged, to_remove, to_load, summary, now, log, corrections, pause, commit_every)
+    summary.partitions_removed = to_remove
+    return summary
 
+
+@contextlib.contextmanager
+def load_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Run the load under :func:`~pipelines.warehouse.limits.load_memory_limit`, then give the database back the
+    limit every pipeline connection opens with (the setting is the database's, not the connection's)."""
+    con.execute(f"SET memory_limit = '{load_memory_limit()}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET memory_limit = '{memory_limit()}'")
+
+
+def _load(con, store: LandingStore, staged: dict, to_remove: list[str], to_load: list[str], summary: LoadSummary,
+          now: datetime, log, corrections: list[dict] | None, pause: Pause | None, commit_every: int) -> None:
+    """Delete, insert and commit (see :func:`sync_raw_tables`)."""
     con.execute("BEGIN TRANSACTION")
     try:
         touched = _regions_of(con, to_remove + to_load)  # the rows about to go: their regions' marts change
+        recorded: set[tuple[str, str]] = set()  # regions recorded with the chunks committed so far
         _delete_partitions(con, to_remove + to_load)
         by_content: dict[str, str] = {}
         by_report: dict[str, tuple[str, int]] = {}  # report_id -> (partition, text length)
@@ -392,13 +413,14 @@ def sync_raw_tables(
                     rows[table] = []
                 if i % commit_every == 0 and i < len(to_load):
                     _record_pending_regions(con, touched, now)  # with the rows of the regions they name
+                    recorded |= touched
                     touched = set()
                     con.execute("COMMIT")
                     con.execute("BEGIN TRANSACTION")
         for table in PARTITIONED_TABLES:
             summary.rows_inserted.setdefault(table, 0)
         _record_pending_regions(con, touched, now)
-        summary.regions_touched = len(touched)
+        summary.regions_touched = len(recorded | touched)
         if corrections is not None:
             summary.rows_inserted["corrections"] = replace_corrections(con, corrections, now)
         pause_at(pause, "before_commit")
@@ -407,8 +429,6 @@ def sync_raw_tables(
         with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT has already ended it
             con.execute("ROLLBACK")
         raise
-    summary.partitions_removed = to_remove
-    return summary
 
 
 def replace_corrections(con: duckdb.DuckDBPyConnection, corrections: list[dict], now: datetime) -> int:

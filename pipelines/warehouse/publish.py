@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.faults import Pause, pause_at
-from pipelines.warehouse.limits import duckdb_config
+from pipelines.warehouse.limits import duckdb_config, publish_memory_limit
 
 try:  # POSIX only; on other platforms publishes are not serialised across processes
     import fcntl
@@ -173,6 +173,7 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
         # Rows of a mart have no order; without keeping it, and with row groups capped in bytes, DuckDB streams
         # a table of long texts (dim_report) instead of holding a 122,880-row group of them in memory.
         con.execute("SET preserve_insertion_order = false")
+        con.execute(f"SET memory_limit = {quote_literal(publish_memory_limit())}")
         available = _relations(con, _RO, ("main",))
         names = sorted({name for (_schema, name) in available})
         if tables is None:
@@ -263,7 +264,8 @@ def _copy_into(
     """
     if previous is not None:
         shutil.copyfile(previous, tmp)
-    con = duckdb.connect(":memory:", config={**duckdb_config(in_memory=True), "preserve_insertion_order": False})
+    con = duckdb.connect(":memory:", config={**duckdb_config(in_memory=True), "memory_limit": publish_memory_limit(),
+                                             "preserve_insertion_order": False})
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
         options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""

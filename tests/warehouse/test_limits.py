@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from pipelines.warehouse.connection import open_warehouse, read_warehouse
-from pipelines.warehouse.limits import DEFAULT_MEMORY_LIMIT, memory_limit
+from pipelines.warehouse.limits import (
+    DEFAULT_MEMORY_LIMIT,
+    load_memory_limit,
+    memory_limit,
+    publish_memory_limit,
+)
 from pipelines.warehouse.publish import connect_read_only
 from tests.paths import DBT_PROJECT_DIR
 
@@ -35,6 +40,13 @@ def test_default_and_override(monkeypatch: pytest.MonkeyPatch):
     assert memory_limit() == DEFAULT_MEMORY_LIMIT == "512MB"
     monkeypatch.setenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", " 2GB ")
     assert memory_limit() == "2GB"
+
+
+def test_the_load_and_the_publish_stream_under_less_unless_the_variable_says(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", raising=False)
+    assert (load_memory_limit(), publish_memory_limit()) == ("256MB", "384MB")
+    monkeypatch.setenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", "2GB")
+    assert (load_memory_limit(), publish_memory_limit()) == ("2GB", "2GB")
 
 
 def test_dbt_profile_reads_the_same_variable_and_default():

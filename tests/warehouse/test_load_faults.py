@@ -187,8 +187,22 @@ def test_a_large_load_commits_whole_chunks_and_a_killed_one_is_completed_by_the_
         assert con.execute("SELECT count(*) FROM raw.pending_regions").fetchone()[0] == 400
         summary = sync_raw_tables(con, store, commit_every=200)
         assert summary.partitions_loaded == ["city/合成400市/2024"] and summary.partitions_unchanged == 400
+        assert summary.regions_touched == 1
         assert raw_row_counts(con)["facts"] == 401 * per_report  # nothing twice, nothing missing
         assert con.execute("SELECT count(DISTINCT fact_id) FROM raw.facts").fetchone()[0] == 401 * per_report
+
+
+def test_regions_touched_counts_every_chunk_and_the_load_gives_back_the_memory_limit(tmp_path: Path,
+                                                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", raising=False)
+    store = LandingStore(tmp_path / "landing")
+    stage_copies(store, 401)
+    with open_warehouse(tmp_path / "wh.duckdb") as con:
+        before = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        summary = sync_raw_tables(con, store, commit_every=200)
+        assert summary.regions_touched == 401 and len(summary.partitions_loaded) == 401
+        assert con.execute("SELECT count(*) FROM raw.pending_regions").fetchone()[0] == 401
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
 
 
 def test_commit_every_must_be_a_whole_number_of_insert_batches(tmp_path: Path):
