@@ -15,6 +15,7 @@ just loaded, and the snapshot is one publish behind.
 from __future__ import annotations
 
 import fcntl
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,8 +41,26 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".lock")
 
 
+# Writer locks this process holds: lock file -> the thread holding it. A thread asking again for a lock it
+# holds would wait for itself for ever (flock locks belong to the open file, and each request opens it anew).
+_HELD_BY_THREAD: dict[str, int] = {}
+
+
+class LockHeldBySameThread(RuntimeError):
+    """This thread asked for a warehouse lock while it holds the writer lock (a step that failed inside it?)."""
+
+
+def _refuse_self_deadlock(warehouse: Path, what: str) -> None:
+    if _HELD_BY_THREAD.get(str(lock_path(warehouse).resolve())) == threading.get_ident():
+        raise LockHeldBySameThread(
+            f"this thread already holds the writer lock of {warehouse} and asked for its {what} lock, which "
+            "would wait for ever: a step that failed while it held the lock (its error comes first in the "
+            "run's log) has not released it")
+
+
 def _flock(handle, mode: int, warehouse: Path, what: str, log=None) -> None:
     """``flock(handle, mode)``, saying so in ``log`` when it has to wait."""
+    _refuse_self_deadlock(warehouse, what)
     try:
         fcntl.flock(handle, mode | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -60,6 +79,8 @@ def warehouse_lock(warehouse: Path, log=None) -> Iterator[None]:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path(warehouse), "a+") as handle:
         _flock(handle, fcntl.LOCK_EX, warehouse, "writer", log)
+        held = str(lock_path(warehouse).resolve())
+        _HELD_BY_THREAD[held] = threading.get_ident()
         try:
             # The lock is ours, so any dbt still building this warehouse outlived a killed run and
             # would hold DuckDB's write lock: clear it (PR_SET_PDEATHSIG normally prevents this).
@@ -68,6 +89,7 @@ def warehouse_lock(warehouse: Path, log=None) -> Iterator[None]:
                 log.warning(f"killed dbt (pid {stale}) left running by a dead run on {warehouse}")
             yield
         finally:
+            _HELD_BY_THREAD.pop(held, None)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

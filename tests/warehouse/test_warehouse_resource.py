@@ -73,3 +73,34 @@ def test_no_fault_pause_in_a_normal_run(warehouse, tmp_path: Path):
     paused = WarehouseResource(path=warehouse.path, fault_pause=f"before_commit:{marker}").pause()
     paused("copying")  # another stage: no pause
     assert not marker.exists()
+
+
+def test_a_thread_holding_the_writer_lock_gets_an_error_not_a_wait_for_itself(tmp_path: Path):
+    """A step that failed while suspended inside the writer lock (Dagster raised on an event it yielded) must
+    not hang the next step of the same in-process run when that one asks for the reader lock."""
+    from pipelines.warehouse.connection import (
+        LockHeldBySameThread,
+        open_warehouse,
+        read_warehouse,
+        warehouse_lock,
+    )
+
+    warehouse = tmp_path / "govreport.duckdb"
+    with open_warehouse(warehouse) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+
+    def step():
+        with warehouse_lock(warehouse):
+            yield "event"
+
+    suspended = step()
+    next(suspended)  # now inside the lock, never resumed
+    with pytest.raises(LockHeldBySameThread, match="already holds the writer lock"):
+        with read_warehouse(warehouse):
+            pass
+    with pytest.raises(LockHeldBySameThread):
+        with open_warehouse(warehouse):
+            pass
+    suspended.close()  # released: reading works again
+    with read_warehouse(warehouse) as con:
+        assert con.execute("SELECT x FROM t").fetchall() == [(1,)]
