@@ -196,8 +196,9 @@ def run_pipeline(
     (:func:`partitions_to_run`); when none do, the run is the refresh job (load, build, publish), whose
     ``dbt build`` and publish skip themselves when their inputs are those of the last published build.
     More partitions than :func:`run_batch_size` are ingested and extracted in runs of that many, one
-    after the other, before one refresh run loads, builds and publishes (memory flat in the number of
-    reports); a failed batch stops the run, and what the batches before it staged is kept for the next.
+    after the other, before one refresh run loads, builds and publishes (Dagster's record of the partitions
+    held for one batch at a time); a failed batch stops the run, and what the batches before it staged is
+    kept for the next.
 
     Before anything changes, the removal guard compares the files found with the reports loaded
     in the warehouse: a run that would remove more than the allowed share of them, or any report
