@@ -355,18 +355,6 @@ def _isolated_environment() -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _metadata_value(result, asset_path: list[str], name: str) -> int | None:
-    import dagster as dg
-
-    wanted = dg.AssetKey(asset_path)
-    for event in result.all_events:
-        if event.is_step_materialization:
-            mat = event.step_materialization_data.materialization
-            if mat.asset_key == wanted and name in mat.metadata:
-                return int(mat.metadata[name].value)
-    return None
-
-
 _QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -379,6 +367,8 @@ def run_report_job(
 
     The timed span covers building the definitions, registering partitions and the whole run.
     """
+    import dagster as dg
+
     from pipelines.definitions import build_definitions
     from pipelines.defs.automation import REPORT_JOB
     from pipelines.defs.partitions import REPORTS_PARTITION
@@ -410,8 +400,8 @@ def run_report_job(
                     f"{e.step_key}: {e.step_failure_data.error.message.strip()[:300] if e.step_failure_data.error else '?'}"
                     for e in result.all_events if e.is_step_failure
                 ) or "run failed"
-            ingested = _metadata_value(result, ["landing", "report_texts"], "files")
-            extracted = _metadata_value(result, ["landing", "indicator_facts"], "reports")
+            ingested = materialization_value(result, dg.AssetKey(["landing", "report_texts"]), "files")
+            extracted = materialization_value(result, dg.AssetKey(["landing", "indicator_facts"]), "reports")
             loaded = materialization_value(result, RAW_REPORTS, "partitions_loaded")
     wall = time.perf_counter() - t0
     steps: dict[str, float] = {}
@@ -453,7 +443,6 @@ def measure_scaling(sources: list[CorpusText], sizes: tuple[int, ...], workdir: 
     After every full run with N >= ``incremental_at``, one new report is added and run for its
     partition only (the sensor's path): its wall time is the one-report latency at that N.
     """
-    """Run the real job on synthetic corpora of each size (fresh warehouse and ephemeral instance each)."""
     import dagster as dg
 
     scaling = Scaling()
