@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from pipelines.defs.report_assets import _MIN_PARTITIONS_FOR_POOL, _extract_one, _map_reports
+from pipelines.defs.report_assets import _MIN_PARTITIONS_FOR_POOL, _extract_one, _map_reports, pool_chunk_size
 from pipelines.extract import extract_facts
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
@@ -238,3 +238,11 @@ def test_a_step_in_a_daemonic_process_maps_its_reports_there_instead_of_failing(
     results, lines = queue.get_nowait()
     assert results == list(range(_MIN_PARTITIONS_FOR_POOL, 0, -1)), results
     assert any(level == "warning" and "daemonic" in message for level, message in lines), lines
+
+
+def test_pool_chunks_are_small_enough_that_no_worker_finishes_long_alone():
+    # a batch of 2,000 on 2 workers used to go in chunks of 125 (about 6 s of one worker alone at the end)
+    assert pool_chunk_size(2000, 2) == 16
+    assert pool_chunk_size(100, 2) == 6  # about 8 chunks per worker
+    assert pool_chunk_size(8, 2) == 1
+    assert pool_chunk_size(0, 2) == 1

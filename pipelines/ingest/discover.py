@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,53 +157,88 @@ def scan_reports(root: Path) -> Discovery:
     # (relative folder, folder path, real paths of the folders above it: a link back up is a loop)
     stack: list[tuple[str, str, frozenset[str]]] = [("", str(root), frozenset({root_real}))]
     while stack:
-        rel_dir, directory, above = stack.pop()
-        try:
-            with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            found.unreadable.append((rel_dir or ".", f"cannot list folder: {exc.strerror or exc}"))
+        stack.extend(_list_folder(found, *stack.pop(), root_real))
+    return _sorted(found)
+
+
+def scan_report_folders(root: Path, keys: Iterable[str]) -> Discovery:
+    """What :func:`scan_reports` finds in the folders of ``keys`` only: each listed once, none descended into.
+
+    A run of a few partitions (a batch of ``govreport run``, a sensor's new files) looks its files up
+    here instead of walking the whole reports folder: 2,000 keys of a 50,000-file tree list their own
+    folders, not all of them. The keys found are exactly those the whole walk finds in those folders.
+    A folder that is hidden, lies outside ``root`` (through a link) or cannot be listed yields none of
+    its keys; the last is listed as unreadable.
+    """
+    root = Path(root)
+    found = Discovery(root=root)
+    if not root.is_dir():
+        return found
+    root_real = os.path.realpath(root)
+    for rel_dir in sorted({decode_partition_key(key.rpartition("/")[0]) for key in keys}):
+        directory = os.path.join(root, rel_dir) if rel_dir else str(root)
+        if any(part.startswith(".") for part in rel_dir.split("/") if part):
             continue
-        accepted: list[tuple[str, str]] = []
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir()
-                is_file = not is_dir and entry.is_file()
-            except OSError as exc:
-                found.unreadable.append((rel, f"cannot stat: {exc.strerror or exc}"))
-                continue
-            target = os.path.realpath(entry.path) if is_link else None
-            if is_dir:
-                if entry.name.startswith("."):
-                    found.skipped.append((rel + "/", "hidden folder"))
-                elif target is not None and not _inside(target, root_real):
-                    found.skipped.append((rel + "/", "symlink to a folder outside the reports folder (not followed)"))
-                elif (real := os.path.realpath(entry.path)) in above:
-                    found.skipped.append((rel + "/", "symlink loop (links to a folder above it)"))
-                else:
-                    stack.append((rel, entry.path, above | {real}))
-                continue
-            if not is_file:
-                if is_link:
-                    found.unreadable.append((rel, "broken symlink (its target does not exist)"))
-                else:
-                    found.skipped.append((rel, "not a regular file"))
-                continue
-            reason = leftover_reason(entry.name)
-            if reason is None and entry.name.startswith("."):
-                reason = "hidden file"
-            if reason is None and _suffix(entry.name) == "?":
-                reason = "unsupported file type"
-            if reason:
-                found.skipped.append((rel, reason))
-                continue
-            accepted.append((entry.name, entry.path))
-        keys = _folder_keys([name for name, _ in accepted])
-        prefix = encode_key_part_path(rel_dir) + "/" if rel_dir else ""
-        for name, path in accepted:
-            found.files[prefix + _encode_part(keys[name])] = Path(path)
+        if not _inside(os.path.realpath(directory), root_real):
+            continue
+        _list_folder(found, rel_dir, directory, frozenset(), root_real)
+    return _sorted(found)
+
+
+def _list_folder(found: Discovery, rel_dir: str, directory: str, above: frozenset[str],
+                 root_real: str) -> list[tuple[str, str, frozenset[str]]]:
+    """Add one folder's report files (and what it skips) to ``found``; return its subfolders to walk."""
+    try:
+        with os.scandir(directory) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        found.unreadable.append((rel_dir or ".", f"cannot list folder: {exc.strerror or exc}"))
+        return []
+    subfolders: list[tuple[str, str, frozenset[str]]] = []
+    accepted: list[tuple[str, str]] = []
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError as exc:
+            found.unreadable.append((rel, f"cannot stat: {exc.strerror or exc}"))
+            continue
+        target = os.path.realpath(entry.path) if is_link else None
+        if is_dir:
+            if entry.name.startswith("."):
+                found.skipped.append((rel + "/", "hidden folder"))
+            elif target is not None and not _inside(target, root_real):
+                found.skipped.append((rel + "/", "symlink to a folder outside the reports folder (not followed)"))
+            elif (real := os.path.realpath(entry.path)) in above:
+                found.skipped.append((rel + "/", "symlink loop (links to a folder above it)"))
+            else:
+                subfolders.append((rel, entry.path, above | {real}))
+            continue
+        if not is_file:
+            if is_link:
+                found.unreadable.append((rel, "broken symlink (its target does not exist)"))
+            else:
+                found.skipped.append((rel, "not a regular file"))
+            continue
+        reason = leftover_reason(entry.name)
+        if reason is None and entry.name.startswith("."):
+            reason = "hidden file"
+        if reason is None and _suffix(entry.name) == "?":
+            reason = "unsupported file type"
+        if reason:
+            found.skipped.append((rel, reason))
+            continue
+        accepted.append((entry.name, entry.path))
+    keys = _folder_keys([name for name, _ in accepted])
+    prefix = encode_key_part_path(rel_dir) + "/" if rel_dir else ""
+    for name, path in accepted:
+        found.files[prefix + _encode_part(keys[name])] = Path(path)
+    return subfolders
+
+
+def _sorted(found: Discovery) -> Discovery:
     found.files = dict(sorted(found.files.items()))
     found.skipped.sort()
     found.unreadable.sort()

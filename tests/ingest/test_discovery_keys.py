@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.ingest import read_report
-from pipelines.ingest.discover import decode_partition_key, scan_reports
+from pipelines.ingest.discover import decode_partition_key, scan_report_folders, scan_reports
 from pipelines.landing.store import LandingStore
 from pipelines.landing.work import extraction_payload, ingest_payload
 from pipelines.warehouse.connection import open_warehouse
@@ -50,6 +50,28 @@ def test_suffix_kept_only_where_needed(tmp_path):
         _touch(tmp_path, rel)
     assert sorted(scan_reports(tmp_path).files) == [
         "city/南京市/2023", "city/南京市/2024", "city/南京市/2024.pdf", "county/江宁区/2020"]
+
+
+def test_a_run_looks_up_its_keys_in_their_own_folders_with_the_keys_of_the_whole_walk(tmp_path):
+    rels = [rel for pair in COLLIDING for rel in pair] + [
+        "city/南京市/2024.txt", "city/南京市/2024.pdf", "city/南京市/2023.HTML", "city/南京市/sub/2020.txt",
+        "county/江宁区/2020", "national/2024.txt", "top.txt", ".hidden/2020.txt", "county/江宁区/.2021.txt"]
+    for rel in rels:
+        _touch(tmp_path, rel)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    _touch(outside, "2019.txt")
+    (tmp_path / "city" / "linked").symlink_to(outside, target_is_directory=True)
+    whole = scan_reports(tmp_path).files
+    wanted = ["city/南京市/2024.pdf", "city/x/2013.TXT", "p/a%2Cb%5B1%5D%25/2020", "top", "national/2024"]
+    assert set(wanted) <= set(whole)
+    found = scan_report_folders(tmp_path, wanted)
+    folders = {key.rpartition("/")[0] for key in wanted}
+    # every key of the wanted keys' folders, as the whole walk names them, and nothing from other folders
+    assert found.files == {k: v for k, v in whole.items() if k.rpartition("/")[0] in folders}
+    assert "city/南京市/sub/2020" not in found.files and "county/江宁区/2020" not in found.files
+    # keys under a hidden folder or a link out of the reports folder are not looked up
+    assert scan_report_folders(tmp_path, [".hidden/2020", "city/linked/2019"]).files == {}
+    assert scan_report_folders(tmp_path / "nothing-here", wanted).files == {}
 
 
 def test_editor_and_system_leftovers_are_skipped_and_listed(tmp_path):
