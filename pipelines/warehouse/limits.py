@@ -24,6 +24,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 DEFAULT_MEMORY_LIMIT = "384MB"  # flat in the number of reports; see the module docstring
 # The load only appends and deletes by key, in transactions of 1,000 partitions: half the default is
 # enough for it (10,000 reports loaded alone: peak 583 MB under 256MB, 822 MB under 512MB, no slower), where
@@ -68,3 +70,16 @@ def duckdb_config(in_memory: bool = False) -> dict[str, str]:
     if in_memory:
         config["temp_directory"] = str(spill_directory())
     return config
+
+
+def without_progress_bar(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` with DuckDB's progress bar off, and return it.
+
+    The bar draws on the terminal for any query over two seconds (a large load's deletes, the publish's
+    exports), in the middle of ``govreport run``'s stage lines. These are per-connection settings, which
+    cannot go in :func:`duckdb_config`. Printing is switched off too, because setting ``progress_bar_time``
+    switches the bar itself back on.
+    """
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET enable_progress_bar_print = false")
+    return con

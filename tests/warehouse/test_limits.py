@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipelines.warehouse.connection import open_warehouse, read_warehouse
@@ -70,3 +71,27 @@ def test_in_memory_connections_spill_to_the_temp_directory_not_the_working_direc
         con.close()
     with read_warehouse(warehouse) as con:
         assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == str(spill_directory())
+
+
+def test_pipeline_connections_draw_no_progress_bar_over_the_stage_lines(tmp_path: Path, capfd):
+    """DuckDB draws a bar for queries over ``progress_bar_time`` (2 s); a large load or publish would put it
+    in the middle of ``govreport run``'s output. Here the threshold is 0 so that any query would draw it."""
+    slow = "SELECT sum(i) FROM range(20000000) t(i)"
+    plain = duckdb.connect()
+    plain.execute("SET progress_bar_time = 0")
+    plain.execute(slow).fetchall()
+    plain.close()
+    assert "%" in capfd.readouterr().out  # the bar DuckDB draws by default: the check below can fail
+
+    warehouse = tmp_path / "govreport.duckdb"
+    with open_warehouse(warehouse) as con:
+        con.execute("SET progress_bar_time = 0")
+        con.execute(slow).fetchall()
+    con = connect_read_only(warehouse)
+    con.execute("SET progress_bar_time = 0")
+    con.execute(slow).fetchall()
+    con.close()
+    with read_warehouse(warehouse) as con:
+        con.execute("SET progress_bar_time = 0")
+        con.execute(slow).fetchall()
+    assert capfd.readouterr().out == ""
