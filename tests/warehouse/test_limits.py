@@ -38,7 +38,7 @@ def test_every_pipeline_connection_has_the_limit(tmp_path: Path, monkeypatch: py
 
 def test_default_and_override(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert memory_limit() == DEFAULT_MEMORY_LIMIT == "384MB"
+    assert memory_limit() == DEFAULT_MEMORY_LIMIT == "512MB"
     monkeypatch.setenv("GOVREPORT_DUCKDB_MEMORY_LIMIT", " 2GB ")
     assert memory_limit() == "2GB"
 
