@@ -86,3 +86,18 @@ def test_results_go_outside_tracked_files_by_default() -> None:
     ignored = subprocess.run(["git", "check-ignore", "-q", probe], cwd=paths.PROJECT_ROOT)
     assert ignored.returncode == 0, f"{probe} is not git-ignored"
     assert bench.build_parser().parse_args([]).results_dir == bench.RESULTS_DIR
+
+
+def test_a_failed_run_does_not_meet_a_goal_with_the_figures_it_left() -> None:
+    # the 50,000 run of 2026-12-01 10:33 failed in dbt at 979 MB; the goal table said "peak RSS <= 1 GB: yes"
+    summary = {"ratio_vs_jieba": 4.3, "n1000_peak_rss_main_mb": 628.0, "n1000_success": True,
+               "n50000_peak_rss_main_mb": 979.0, "n50000_success": False,
+               "n1000_add_one_s": 4.0, "n1000_add_one_success": True}
+    goals = bench.goal_status(summary)
+    assert goals["peak_rss_le_1gb"] is False
+    assert goals["add_one_le_5s"] is True
+    summary["n50000_success"] = True
+    assert bench.goal_status(summary)["peak_rss_le_1gb"] is True
+    summary["n1000_add_one_success"] = False
+    assert bench.goal_status(summary)["add_one_le_5s"] is False
+    assert bench.goal_status({"ratio_vs_jieba": 4.3})["peak_rss_le_1gb"] is None
