@@ -25,7 +25,7 @@ from typing import TypeVar
 import duckdb
 
 from pipelines.landing.workers import DBT_PID_SUFFIX, clear_orphan_lock_holder, clear_stale_dbt, wait_gone
-from pipelines.warehouse.limits import duckdb_config, without_progress_bar
+from pipelines.warehouse.limits import connect_duckdb
 from pipelines.warehouse.schema import RAW_COLUMN_MIGRATIONS, RAW_SCHEMA, RAW_TABLES
 
 T = TypeVar("T")
@@ -174,7 +174,7 @@ def read_warehouse(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDBPyConn
 
 
 def _attach_read_only(warehouse: Path) -> duckdb.DuckDBPyConnection:
-    con = without_progress_bar(duckdb.connect(":memory:", config=duckdb_config(in_memory=True)))
+    con = connect_duckdb()
     try:
         path = str(warehouse).replace("'", "''")
         con.execute(f"ATTACH '{path}' AS warehouse (READ_ONLY)")
@@ -199,7 +199,7 @@ def connect_holding_lock(warehouse: Path, *, log=None) -> Iterator[duckdb.DuckDB
     For a step that holds the lock across several writers of its own (the dbt build between two
     bookkeeping writes): taking the lock again in the same process would wait for itself.
     """
-    con = connect_recovering(lambda: without_progress_bar(duckdb.connect(str(warehouse), config=duckdb_config())), log=log)
+    con = connect_recovering(lambda: connect_duckdb(str(warehouse)), log=log)
     try:
         ensure_raw_schema(con)
         yield con

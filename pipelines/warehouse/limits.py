@@ -70,14 +70,20 @@ def duckdb_config(in_memory: bool = False) -> dict[str, str]:
     return config
 
 
-def without_progress_bar(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """``con`` with DuckDB's progress bar off, and return it.
+def connect_duckdb(database: str = ":memory:", **settings: object) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection as every pipeline connection is opened: :func:`duckdb_config` (for ``:memory:``
+    with the spill folder), overridden by ``settings``, and DuckDB's progress bar off.
 
     The bar draws on the terminal for any query over two seconds (a large load's deletes, the publish's
-    exports), in the middle of ``govreport run``'s stage lines. These are per-connection settings, which
-    cannot go in :func:`duckdb_config`. Printing is switched off too, because setting ``progress_bar_time``
+    exports), in the middle of ``govreport run``'s stage lines. Its settings are per connection, which
+    DuckDB refuses in ``config``. Printing is switched off too, because setting ``progress_bar_time``
     switches the bar itself back on.
     """
-    con.execute("SET enable_progress_bar = false")
-    con.execute("SET enable_progress_bar_print = false")
+    con = duckdb.connect(database, config={**duckdb_config(in_memory=database == ":memory:"), **settings})
+    try:
+        con.execute("SET enable_progress_bar = false")
+        con.execute("SET enable_progress_bar_print = false")
+    except BaseException:
+        con.close()
+        raise
     return con

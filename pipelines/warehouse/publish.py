@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.warehouse.faults import Pause, pause_at
-from pipelines.warehouse.limits import duckdb_config, publish_memory_limit, without_progress_bar
+from pipelines.warehouse.limits import connect_duckdb, publish_memory_limit
 
 try:  # POSIX only; on other platforms publishes are not serialised across processes
     import fcntl
@@ -69,7 +69,7 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(path)
-    con = without_progress_bar(duckdb.connect(":memory:", config=duckdb_config(in_memory=True)))
+    con = connect_duckdb()
     try:
         con.execute(f"ATTACH {quote_literal(str(path))} AS {_RO} (READ_ONLY)")
         con.execute(f"USE {_RO}")
@@ -264,8 +264,7 @@ def _copy_into(
     """
     if previous is not None:
         shutil.copyfile(previous, tmp)
-    con = without_progress_bar(duckdb.connect(":memory:", config={
-        **duckdb_config(in_memory=True), "memory_limit": publish_memory_limit(), "preserve_insertion_order": False}))
+    con = connect_duckdb(memory_limit=publish_memory_limit(), preserve_insertion_order=False)
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
         options = f" (STORAGE_VERSION {quote_literal(storage_version)})" if storage_version else ""
