@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -248,9 +249,25 @@ def _remove_tree(path: Path) -> None:
 # --- internals -------------------------------------------------------------------------------
 
 
-# Tables merged into the previous snapshot's copy row by row instead of copied whole: table -> its one large
-# column, left out of the row comparison because another column identifies it (content_sha256 the text).
-MERGED_TABLES: dict[str, str] = {"dim_report": "report_text"}
+@dataclass(frozen=True)
+class MergedTable:
+    """A table merged into the previous snapshot's copy row by row instead of copied whole.
+
+    ``large`` is its one large column, left out of the row comparison because the other columns identify
+    it (``content_sha256`` the text) and stored uncompressed in the snapshot: DuckDB compresses a long
+    text column in blocks of about 2,000 rows, so reading one text (to merge it, or to export its bucket,
+    see :mod:`pipelines.warehouse.exports`) would decompress two thousand. ``key`` picks single rows.
+    """
+
+    large: str
+    key: str
+
+
+MERGED_TABLES: dict[str, MergedTable] = {"dim_report": MergedTable(large="report_text", key="report_id")}
+
+# Up to this many new rows are inserted one by one (an equality filter on the key, which DuckDB pushes into the
+# scan), each reading one block of the source's texts; more than that, and one scan of the whole source is cheaper.
+_ROW_BY_ROW_INSERTS = 8
 
 
 def _copy_into(
@@ -282,13 +299,19 @@ def _copy_into(
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{quote_ident(schema)}")
         for i, ((schema, name), (kind, comment)) in enumerate(sorted(relations.items())):
             rel = f"{quote_ident(schema)}.{quote_ident(name)}"
-            columns = _columns(con, _SRC, schema, name) if name in MERGED_TABLES and (schema, name) in existing else []
-            merged = bool(columns) and columns == _columns(con, _DST, schema, name)
+            spec = MERGED_TABLES.get(name) if storage_version is None else None
+            columns = _columns(con, _SRC, schema, name) if spec is not None else []
+            merged = (spec is not None and (schema, name) in existing and columns == _columns(con, _DST, schema, name)
+                      and _stored_uncompressed(con, schema, name, spec.large))
             if merged:
-                _merge_table(con, rel, [c for c, _t in columns if c != MERGED_TABLES[name]])
+                _merge_table(con, rel, [c for c, _t in columns if c != spec.large], spec.key)
             else:
                 con.execute(f"DROP TABLE IF EXISTS {_DST}.{rel}")
-                con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
+                if spec is not None and any(c == spec.large for c, _t in columns):
+                    _create_table(con, rel, columns, spec.large)
+                    con.execute(f"INSERT INTO {_DST}.{rel} SELECT * FROM {_SRC}.{rel}")
+                else:
+                    con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
                 for column in not_null.get((schema, name), []):
                     con.execute(f"ALTER TABLE {_DST}.{rel} ALTER COLUMN {quote_ident(column)} SET NOT NULL")
             if kind == "view":
@@ -320,14 +343,35 @@ def _copy_into(
     return counts, views
 
 
-def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str]) -> None:
+def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str], key: str) -> None:
     """Make ``_DST.rel`` hold the rows of ``_SRC.rel``: delete its rows the source lacks, insert the source's
-    new rows. Rows are compared on the ``compared`` columns (NULLs equal); the large column is written
-    only for the rows inserted."""
+    new rows. Rows are compared on the ``compared`` columns (NULLs equal); the large column is read only for
+    the rows inserted when they are few (one by one on ``key``; see :data:`_ROW_BY_ROW_INSERTS`)."""
     same = " AND ".join(f"d.{quote_ident(c)} IS NOT DISTINCT FROM s.{quote_ident(c)}" for c in compared)
     con.execute(f"DELETE FROM {_DST}.{rel} AS d WHERE NOT EXISTS (SELECT 1 FROM {_SRC}.{rel} AS s WHERE {same})")
-    con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT s.* FROM {_SRC}.{rel} AS s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {_DST}.{rel} AS d WHERE {same})")
+    new = f"FROM {_SRC}.{rel} AS s WHERE NOT EXISTS (SELECT 1 FROM {_DST}.{rel} AS d WHERE {same})"
+    keys = con.execute(f"SELECT DISTINCT s.{quote_ident(key)} {new}").fetchall()
+    if len(keys) > _ROW_BY_ROW_INSERTS or any(k is None for (k,) in keys):
+        con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT s.* {new}")
+        return
+    for (value,) in keys:
+        con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT s.* {new} AND s.{quote_ident(key)} = ?", [value])
+
+
+def _create_table(con: duckdb.DuckDBPyConnection, rel: str, columns: list[tuple[str, str]], uncompressed: str) -> None:
+    """Create ``_DST.rel`` with ``columns`` (name, type), the column ``uncompressed`` stored without compression."""
+    defs = ", ".join(f"{quote_ident(c)} {t}" + (" USING COMPRESSION uncompressed" if c == uncompressed else "")
+                     for c, t in columns)
+    con.execute(f"CREATE TABLE {_DST}.{rel} ({defs})")
+
+
+def _stored_uncompressed(con: duckdb.DuckDBPyConnection, schema: str, name: str, column: str) -> bool:
+    """Whether ``_DST``'s table declares ``column`` uncompressed (a snapshot of an older layout does not)."""
+    row = con.execute("SELECT sql FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?",
+                      [_DST, schema, name]).fetchone()
+    # duckdb_tables().sql quotes an identifier only where it must
+    declared = rf'(?:^|[(,\s])(?:{re.escape(column)}|{re.escape(quote_ident(column))})\s+\w+\s+USING COMPRESSION uncompressed\b'
+    return bool(row) and re.search(declared, row[0], re.IGNORECASE) is not None
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, name: str) -> list[tuple[str, str]]:
