@@ -22,8 +22,11 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.warehouse.exports import ExportBatch, move_exports, write_exports
 from pipelines.warehouse.faults import Pause, pause_at
+from pipelines.warehouse.fsutil import fsync_path, remove_quietly
 from pipelines.warehouse.limits import connect_duckdb, publish_memory_limit
+from pipelines.warehouse.quoting import quote_ident, quote_literal
 
 try:  # POSIX only; on other platforms publishes are not serialised across processes
     import fcntl
@@ -48,16 +51,6 @@ class PublishResult:
     def total_rows(self) -> int:
         """Sum of rows over all published tables."""
         return sum(self.tables.values())
-
-
-def quote_ident(name: str) -> str:
-    """Quote a SQL identifier for DuckDB."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(text: str) -> str:
-    """Quote a SQL string literal for DuckDB."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
@@ -128,21 +121,21 @@ def publish_snapshot(
             except duckdb.Error:
                 if previous is None:
                     raise
-                _remove_quietly(tmp)  # the previous snapshot could not be merged into: copy everything
-                _remove_quietly(tmp.with_name(tmp.name + ".wal"))
+                remove_quietly(tmp)  # the previous snapshot could not be merged into: copy everything
+                remove_quietly(tmp.with_name(tmp.name + ".wal"))
                 tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause)
             pause_at(pause, "before_replace")
-            _fsync(tmp)
+            fsync_path(tmp)
             if before_swap is not None:
                 before_swap(tmp)
             # A WAL beside the published file could only be left by a crashed writer: never pair it
             # with the new file.
-            _remove_quietly(published.with_name(published.name + ".wal"))
+            remove_quietly(published.with_name(published.name + ".wal"))
             os.replace(tmp, published)
-            _fsync(published.parent)
+            fsync_path(published.parent)
         except BaseException:
-            _remove_quietly(tmp)
-            _remove_quietly(tmp.with_name(tmp.name + ".wal"))
+            remove_quietly(tmp)
+            remove_quietly(tmp.with_name(tmp.name + ".wal"))
             raise
     return PublishResult(path=published, source=warehouse, tables=tables, materialised_views=views)
 
@@ -152,31 +145,47 @@ def export_marts(
 ) -> dict[str, int]:
     """Write one Parquet file per mart table to ``export_dir/<table>.parquet``; return row counts.
 
-    Each file is written to a temp name in ``export_dir`` and ``os.replace``-d into place, so a
-    reader sees either the old or the new file. ``tables`` defaults to every table (or view) of the
-    ``main`` schema (in a published snapshot: every mart, dimension and ingest_quarantine); unknown
-    names raise ``ValueError``.
+    ``dim_report``'s texts go to ``export_dir/report_texts/`` in buckets, written again only where they
+    changed (:mod:`pipelines.warehouse.exports`). The files are written into a temp folder inside
+    ``export_dir`` and renamed into place, so a reader sees either the old or the new file. ``tables``
+    defaults to every table (or view) of the ``main`` schema (in a published snapshot: every mart,
+    dimension and ingest_quarantine); unknown names raise ``ValueError``.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(export_dir / ".export.lock"):
-        return _export_to(Path(warehouse_or_published), export_dir, tables)
+        return _export_and_move(Path(warehouse_or_published), export_dir, tables, prune=False)
 
 
-def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict[str, int]:
-    """Write the marts of ``source`` to ``export_dir`` (one Parquet file each, temp name then rename)."""
-    export_dir.mkdir(parents=True, exist_ok=True)
-    counts: dict[str, int] = {}
-    for stale in export_dir.glob(".*.parquet.tmp-*"):
-        _remove_quietly(stale)
+def _export_and_move(source: Path, export_dir: Path, tables: list[str] | None, prune: bool,
+                     pause: Pause | None = None) -> dict[str, int]:
+    """Export ``source``'s tables into a temp folder in ``export_dir``, then move them into place (the
+    caller holds the export lock). ``prune`` removes exports of tables ``source`` no longer has."""
+    for stale in [*export_dir.glob(".next-*"), *export_dir.glob(".*.parquet.tmp-*")]:
+        if stale.is_dir():
+            _remove_tree(stale)
+        else:
+            remove_quietly(stale)
+    incoming = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        batch = _export_to(source, incoming, tables, export_dir)
+        pause_at(pause, "exports_ready")
+        move_exports(batch, incoming, export_dir, prune=prune)
+        fsync_path(export_dir)
+    finally:
+        _remove_tree(incoming)
+    return batch.counts
+
+
+def _export_to(source: Path, incoming: Path, tables: list[str] | None, current: Path) -> ExportBatch:
+    """Write the marts of ``source`` into the folder ``incoming`` (see :func:`write_exports`)."""
     con = connect_read_only(source)
     try:
         # Rows of a mart have no order; without keeping it, and with row groups capped in bytes, DuckDB streams
-        # a table of long texts (dim_report) instead of holding a 122,880-row group of them in memory.
+        # a table of long texts instead of holding a 122,880-row group of them in memory.
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET memory_limit = {quote_literal(publish_memory_limit())}")
-        available = _relations(con, _RO, ("main",))
-        names = sorted({name for (_schema, name) in available})
+        names = sorted({name for (_schema, name) in _relations(con, _RO, ("main",))})
         if tables is None:
             selected = names
         else:
@@ -184,24 +193,9 @@ def _export_to(source: Path, export_dir: Path, tables: list[str] | None) -> dict
             if unknown:
                 raise ValueError(f"no such table in main: {', '.join(unknown)}")
             selected = list(tables)
-        for name in selected:
-            target = export_dir / f"{name}.parquet"
-            tmp = export_dir / f".{name}.parquet.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            try:
-                row = con.execute(
-                    f"COPY (SELECT * FROM {_RO}.main.{quote_ident(name)}) "
-                    f"TO {quote_literal(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE_BYTES '32MB')"
-                ).fetchone()
-                _fsync(tmp)
-                os.replace(tmp, target)
-            except BaseException:
-                _remove_quietly(tmp)
-                raise
-            counts[name] = int(row[0]) if row else 0
+        return write_exports(con, _RO, selected, incoming, current)
     finally:
         con.close()
-    _fsync(export_dir)
-    return counts
 
 
 def publish_with_exports(
@@ -222,21 +216,7 @@ def publish_with_exports(
 
     def export_then_move(tmp_snapshot: Path) -> None:
         with _exclusive_lock(export_dir / ".export.lock"):
-            for stale in export_dir.glob(".next-*"):
-                _remove_tree(stale)
-            incoming = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            try:
-                counts.update(_export_to(tmp_snapshot, incoming, None))
-                pause_at(pause, "exports_ready")
-                for name in sorted(counts):
-                    os.replace(incoming / f"{name}.parquet", export_dir / f"{name}.parquet")
-                # A table the snapshot no longer holds must not linger as an export beside the fresh ones.
-                for old in export_dir.glob("*.parquet"):
-                    if old.stem not in counts:
-                        old.unlink()
-                _fsync(export_dir)
-            finally:
-                _remove_tree(incoming)
+            counts.update(_export_and_move(tmp_snapshot, export_dir, None, prune=True, pause=pause))
 
     result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause, incremental=incremental)
     return result, counts
@@ -455,23 +435,4 @@ def _exclusive_lock(lock_path: Path) -> Iterator[None]:
 def _remove_stale_temps(published: Path) -> None:
     """Delete temp files left by killed publishes (safe: called while holding the publish lock)."""
     for stale in published.parent.glob(f"{published.name}.tmp-*"):
-        _remove_quietly(stale)
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
-def _fsync(path: Path) -> None:
-    """Flush a file or directory to disk (best effort where the platform cannot open directories)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+        remove_quietly(stale)

@@ -389,8 +389,8 @@ def test_snapshot_and_exports_are_published_together_or_not_at_all(tmp_path: Pat
     con.close()
     real_export = publish_module._export_to
 
-    def export_then_fail(source, export_dir, tables):
-        real_export(source, export_dir, tables)  # the new Parquet files exist, in the temp folder
+    def export_then_fail(*args):
+        real_export(*args)  # the new Parquet files exist, in the temp folder
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(publish_module, "_export_to", export_then_fail)
