@@ -467,34 +467,6 @@ def test_an_incremental_publish_merges_the_report_texts_into_the_previous_snapsh
     assert merged.tables["dim_report"] == 5 + publish_module._ROW_BY_ROW_INSERTS + 1
     with connect_read_only(published) as a, connect_read_only(full) as b:
         assert _report_rows(a) == _report_rows(b)
-        # the texts are stored uncompressed, so one text is read without decompressing its neighbours
-        assert a.execute("SELECT DISTINCT compression FROM pragma_storage_info('dim_report') "
-                         "WHERE column_name = 'report_text' AND segment_type = 'VARCHAR'").fetchall() == [("Uncompressed",)]
-
-
-def test_a_snapshot_whose_texts_are_compressed_is_rebuilt_not_merged_into(tmp_path: Path, monkeypatch) -> None:
-    """A snapshot published before the texts were stored uncompressed: its dim_report is copied whole once."""
-    from pipelines.warehouse import publish as publish_module
-
-    merges: list[str] = []
-    real_merge = publish_module._merge_table
-    monkeypatch.setattr(publish_module, "_merge_table", lambda con, rel, *args: (merges.append(rel),
-                                                                                 real_merge(con, rel, *args)))
-    warehouse, published = tmp_path / "wh.duckdb", tmp_path / "p.duckdb"
-    _build_warehouse(warehouse)
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("CREATE TABLE dim_report AS SELECT 'city/市' || i || '/2024' AS report_id, "
-                    "repeat('政府工作报告', 40) AS report_text FROM range(3) t(i)")
-    with duckdb.connect(str(published)) as con:  # the older layout: CREATE TABLE AS, texts compressed
-        con.execute("CREATE TABLE dim_report AS SELECT 'old' AS report_id, 'old text' AS report_text")
-    publish_snapshot(warehouse, published)
-    assert merges == []
-    publish_snapshot(warehouse, published)
-    assert merges == ['"main"."dim_report"']
-    with connect_read_only(published) as con:
-        assert con.execute("SELECT count(*) FROM dim_report WHERE report_id <> 'old'").fetchone()[0] == 3
-        assert "USING COMPRESSION Uncompressed" in con.execute(
-            "SELECT sql FROM duckdb_tables() WHERE table_name = 'dim_report'").fetchone()[0]
 
 
 def test_a_previous_snapshot_that_cannot_be_merged_into_is_replaced_by_a_full_copy(tmp_path: Path) -> None:
