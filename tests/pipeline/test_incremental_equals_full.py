@@ -31,6 +31,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from pipelines.defs.runner import RunOutcome, run_pipeline
@@ -165,3 +166,28 @@ def test_the_compared_marts_have_content(builds: Builds) -> None:
     # cross-region: the two provinces ranked in one year; cross-year: the national panel over years
     assert _count(db, "SELECT count(DISTINCT region) FROM fct_cross_region WHERE region_level = 'province'") == 2
     assert _count(db, "SELECT count(DISTINCT year) FROM fct_region_indicator_year WHERE region = '国务院'") >= 2
+
+
+def _exported_texts(exports: Path) -> dict[str, tuple[str, str]]:
+    table = pq.read_table(exports / "report_texts")
+    return {rid: (sha, text) for rid, sha, text in zip(*(table.column(c).to_pylist() for c in
+                                                       ("report_id", "content_sha256", "report_text")), strict=True)}
+
+
+def test_the_exported_report_texts_are_identical(builds: Builds) -> None:
+    """The texts' Parquet buckets, written bucket by bucket over three runs, equal those written at once, and
+    hold exactly the published texts."""
+    incremental, scratch = builds.incremental.exports, builds.scratch.exports
+    assert incremental is not None and scratch is not None
+    texts = _exported_texts(incremental)
+    assert texts == _exported_texts(scratch)
+    assert sorted(p.name for p in (incremental / "report_texts").glob("*.parquet")) == sorted(
+        p.name for p in (scratch / "report_texts").glob("*.parquet"))
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{builds.scratch.published}' AS w (READ_ONLY)")
+        published = {rid: (sha, text) for rid, sha, text in
+                     con.execute("SELECT report_id, content_sha256, report_text FROM w.dim_report").fetchall()}
+    finally:
+        con.close()
+    assert texts == published and len(texts) == 6
