@@ -62,10 +62,11 @@ def raw_tables(
     policy = removal_policy(context, settings)
     corrections = read_corrections(Path(settings.corrections_path))
     with warehouse.write(log=context.log) as con:
+        staged = store.ready_partitions()  # listed once: the load plans from it, and it names the stages to drop
         summary = sync_raw_tables(con, store, registered, log=context.log, policy=policy, corrections=corrections,
-                                  pause=warehouse.pause())
+                                  pause=warehouse.pause(), staged=staged)
         counts = raw_row_counts(con)
-    for key in [k for k in store.ready_partitions() if k not in registered]:
+    for key in [k for k in staged if k not in registered]:
         store.remove(key)
     context.log.info(
         f"load: {len(summary.partitions_loaded)} partitions (re)loaded, {len(summary.partitions_removed)} removed, "

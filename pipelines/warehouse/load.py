@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from pipelines.landing.store import LandingStore
+from pipelines.landing.store import LandingStore, StagedPartition
 from pipelines.warehouse.faults import Pause, pause_at
 from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
 from pipelines.warehouse.limits import load_memory_limit, memory_limit
@@ -261,6 +261,7 @@ def sync_raw_tables(
     corrections: list[dict] | None = None,
     pause: Pause | None = None,
     commit_every: int = COMMIT_EVERY,
+    staged: dict[str, StagedPartition] | None = None,
 ) -> LoadSummary:
     """Bring the raw tables in line with the staged partitions, in one transaction per ``commit_every``
     partitions loaded (a multiple of 200; see the module's docstring).
@@ -272,11 +273,13 @@ def sync_raw_tables(
     ``corrections`` (rows of the corrections CSV, see ``pipelines.corrections.csvfile``) replace
     ``raw.corrections`` in the same transaction; ``None`` leaves that table alone. ``pause`` is a
     fault-test hook called with ``"before_commit"`` (the last commit; see :mod:`pipelines.warehouse.faults`).
+    ``staged`` is ``store.ready_partitions()`` when the caller has listed it already (a walk of the landing
+    folder and a read of every ready marker: about 0.6–1.3 s at 10,000 partitions).
     """
     if commit_every <= 0 or commit_every % _FLUSH_EVERY:
         raise ValueError(f"commit_every must be a positive multiple of {_FLUSH_EVERY}, not {commit_every}")
     summary = LoadSummary()
-    staged = store.ready_partitions()
+    staged = store.ready_partitions() if staged is None else staged
     if registered is not None:
         staged = {k: v for k, v in staged.items() if k in registered}
     loaded = dict(con.execute("SELECT partition_key, stage_sha FROM raw.load_state").fetchall())
