@@ -163,19 +163,23 @@ def _write_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuc
         return update
     selected = ", ".join(quote_ident(c) for c in split.columns)
     key = quote_ident(split.key)
-    for bucket in update.written:
-        parts = [f"SELECT {selected} FROM {relation} WHERE {key} = {quote_literal(k)}" for k in new[bucket]]
-        if kept[bucket]:
-            previous = quote_literal(str(folder / f"{bucket}.parquet"))
-            parts.append(f"SELECT {selected} FROM read_parquet({previous}) "
-                         f"WHERE {key} IN ({', '.join(map(quote_literal, kept[bucket]))})")
-        update.rows_written += _copy(con, " UNION ALL ".join(parts), target / f"{bucket}.parquet")
+    try:
+        for bucket in update.written:
+            parts = [f"SELECT {selected} FROM {relation} WHERE {key} = {quote_literal(k)}" for k in new[bucket]]
+            if kept[bucket]:
+                previous = quote_literal(str(folder / f"{bucket}.parquet"))
+                parts.append(f"SELECT {selected} FROM read_parquet({previous}) "
+                             f"WHERE {key} IN ({', '.join(map(quote_literal, kept[bucket]))})")
+            update.rows_written += _copy(con, " UNION ALL ".join(parts), target / f"{bucket}.parquet")
+    except duckdb.Error:  # a previous bucket file that cannot be read (damaged, replaced): write from the source
+        update.rows_written = _stream_buckets(con, relation, split, set(update.written), target)
     return update
 
 
 # Up to this many new or changed rows are read from the source one by one by their key (each read decompresses
 # one vector of texts, about 0.2 s at 10,000 reports); more, and one pass over all the texts is cheaper.
 _NEW_ROWS_READ_BY_KEY = 8
+
 
 def _stream_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuckets, buckets: set[str],
                     target: Path) -> int:

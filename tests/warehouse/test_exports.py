@@ -105,6 +105,25 @@ def test_an_export_without_its_saved_fingerprints_writes_every_bucket_again(tmp_
     assert (exports / "report_texts" / BUCKET_MANIFEST).exists()
 
 
+def test_a_damaged_bucket_file_is_written_again_from_the_snapshot(tmp_path: Path) -> None:
+    """The previous file of a bucket that changes cannot be read: the bucket is written from the snapshot."""
+    warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "wh.published.duckdb", tmp_path / "exports"
+    _warehouse(warehouse, 50)
+    publish_with_exports(warehouse, published, exports)
+    ids = [f"county/县{i}/2024" for i in range(50)]
+    # a report whose bucket holds another one, so the bucket's previous file is read for the rows it keeps
+    changed = next(i for i in ids if sum(_bucket(j) == _bucket(i) for j in ids) > 1)
+    (exports / "report_texts" / f"{_bucket(changed)}.parquet").write_bytes(b"PAR1 damaged")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE raw.reports SET content_sha256 = 'c', report_text = '改过的报告' WHERE report_id = ?", [changed])
+
+    publish_with_exports(warehouse, published, exports)
+
+    texts = _texts(exports)
+    assert len(texts) == 50 and texts[changed] == "改过的报告"
+    assert texts["county/县9/2024"] == "政府工作报告第9号" * 200
+
+
 def test_texts_of_a_dim_report_the_snapshot_lost_are_removed(tmp_path: Path) -> None:
     warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "wh.published.duckdb", tmp_path / "exports"
     _warehouse(warehouse, 3)
