@@ -172,10 +172,17 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         # order); the publish waits for every dbt asset.
         for key in kept:
             yield dg.MaterializeResult(asset_key=key, metadata={KEPT_METADATA: KEPT_NOTE})
-        for raw in build_events(project_dir, warehouse.file, target, selection, on_line=context.log.debug):
-            yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
-                manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
-                target_path=target, project=dbt_project)
+        # dbt's log lines go to Dagster as one message at the end: Dagster stores every message as an event
+        # (a few ms each), and a build writes two lines per node
+        lines: list[str] = []
+        try:
+            for raw in build_events(project_dir, warehouse.file, target, selection, on_line=lines.append):
+                yield from DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={}).to_default_asset_events(
+                    manifest=manifest, dagster_dbt_translator=LAYER_GROUPS, context=context,
+                    target_path=target, project=dbt_project)
+        finally:
+            if lines:
+                context.log.debug("dbt build:\n" + "\n".join(lines))
         if not context.is_subset:  # a partial build leaves the other marts as they were: not a full build
             with warehouse.connect_holding_lock(log=context.log) as con:
                 record_build(con, digest, fingerprint)
