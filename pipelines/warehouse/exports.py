@@ -59,7 +59,6 @@ class BucketUpdate:
     fingerprints: dict[str, dict[str, str]]  # bucket -> key -> fingerprint of the row's other columns
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    rows_written: int = 0
 
 
 @dataclass
@@ -85,7 +84,7 @@ def write_exports(
         relation = f"{catalog}.main.{quote_ident(name)}"
         split = TEXT_BUCKETS.get(name)
         columns = _columns(con, catalog, name)
-        if split is not None and split.column in columns and all(c in columns for c in split.columns):
+        if split is not None and all(c in columns for c in split.columns):
             select = f"SELECT * EXCLUDE ({quote_ident(split.column)}) FROM {relation}"
             batch.buckets.append(_write_buckets(con, relation, split, columns, incoming, current))
         else:
@@ -122,9 +121,7 @@ def move_exports(batch: ExportBatch, incoming: Path, export_dir: Path, prune: bo
         for split in TEXT_BUCKETS.values():
             folder = export_dir / split.folder
             if split.folder not in kept and folder.is_dir():
-                for child in folder.iterdir():
-                    child.unlink()
-                folder.rmdir()
+                shutil.rmtree(folder)
 
 
 def _write_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuckets, columns: list[str],
@@ -159,7 +156,7 @@ def _write_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuc
             for b in update.written}
     new = {b: sorted(set(fingerprints[b]) - set(kept[b])) for b in update.written}
     if not unique_keys or sum(map(len, new.values())) > _NEW_ROWS_READ_BY_KEY:
-        update.rows_written = _stream_buckets(con, relation, split, set(update.written), target)
+        _stream_buckets(con, relation, split, set(update.written), target)
         return update
     selected = ", ".join(quote_ident(c) for c in split.columns)
     key = quote_ident(split.key)
@@ -170,9 +167,9 @@ def _write_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuc
                 previous = quote_literal(str(folder / f"{bucket}.parquet"))
                 parts.append(f"SELECT {selected} FROM read_parquet({previous}) "
                              f"WHERE {key} IN ({', '.join(map(quote_literal, kept[bucket]))})")
-            update.rows_written += _copy(con, " UNION ALL ".join(parts), target / f"{bucket}.parquet")
+            _copy(con, " UNION ALL ".join(parts), target / f"{bucket}.parquet")
     except duckdb.Error:  # a previous bucket file that cannot be read (damaged, replaced): write from the source
-        update.rows_written = _stream_buckets(con, relation, split, set(update.written), target)
+        _stream_buckets(con, relation, split, set(update.written), target)
     return update
 
 
@@ -182,8 +179,8 @@ _NEW_ROWS_READ_BY_KEY = 8
 
 
 def _stream_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBuckets, buckets: set[str],
-                    target: Path) -> int:
-    """Write the files of ``buckets`` in one pass over ``relation`` (DuckDB's ``PARTITION_BY``); return the rows.
+                    target: Path) -> None:
+    """Write the files of ``buckets`` in one pass over ``relation`` (DuckDB's ``PARTITION_BY``).
 
     One pass, because DuckDB decompresses the whole text column for any filter on another column. The partitioned
     write keeps a buffer per bucket: flushed every 4 rows, on one thread, it stays within the memory limit (the
@@ -197,11 +194,11 @@ def _stream_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBu
     for name, value in _PARTITIONED_WRITE_SETTINGS.items():
         con.execute(f"SET {name} = {value}")
     try:
-        row = con.execute(
+        con.execute(
             f"COPY (SELECT {split.bucket_sql()} AS __bucket, {selected} FROM {relation} "
             f"WHERE {split.bucket_sql()} IN ({wanted})) TO {quote_literal(str(staging))} "
             "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (__bucket), WRITE_PARTITION_COLUMNS false, "
-            "ROW_GROUP_SIZE_BYTES '8MB')").fetchone()
+            "ROW_GROUP_SIZE_BYTES '8MB')")
     finally:
         for name, value in saved.items():
             con.execute(f"SET {name} = {quote_literal(str(value))}")
@@ -217,7 +214,6 @@ def _stream_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBu
             _copy(con, select, destination)
         fsync_path(destination)
     shutil.rmtree(staging, ignore_errors=True)
-    return int(row[0]) if row else 0
 
 
 _PARTITIONED_WRITE_SETTINGS = {"partitioned_write_flush_threshold": 4, "partitioned_write_max_open_files": 300,
