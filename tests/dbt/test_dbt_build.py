@@ -88,7 +88,7 @@ def test_build_succeeds_and_runs_unit_tests(built_warehouse):
     for r in result.result:
         statuses[str(r.node.resource_type)] += 1
     assert statuses.get("unit_test", 0) >= 3
-    assert statuses.get("test", 0) >= 50
+    assert statuses.get("test", 0) >= 40  # one table_contract per model and seed, relationships, the data-quality tests
     failing = {r.node.name: str(r.status) for r in result.result if str(r.status) not in ("success", "pass")}
     # the two provinces state a GDP growth target but no actual: the headline check warns, nothing else
     assert failing == {"headline_facts_present": "warn"}

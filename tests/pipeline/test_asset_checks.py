@@ -117,9 +117,10 @@ def test_each_dbt_check_warns_on_its_planted_bad_rows(healthy, tmp_path):
         con.close()
 
 
-def test_wide_column_tests_fail_on_their_rows_and_name_the_column(healthy, tmp_path):
-    """One ``not_null_columns`` and one ``accepted_values_columns`` test per model stand for the former
-    per-column ``not_null`` and ``accepted_values`` tests: each fails on exactly the bad rows and names the column."""
+def test_table_contract_fails_on_each_broken_rule_and_names_it(healthy, tmp_path):
+    """One ``table_contract`` test per model stands for its former not_null, accepted_values, expression and
+    unique tests: it fails with one row per broken rule and row (per duplicated key), and ``problem`` names
+    the rule and the column."""
     outcome, _ = healthy
     broken = tmp_path / "broken.duckdb"
     shutil.copy(outcome.warehouse, broken)
@@ -129,20 +130,45 @@ def test_wide_column_tests_fail_on_their_rows_and_name_the_column(healthy, tmp_p
                         "(SELECT min(keyword) FROM raw.keyword_counts WHERE keyword_source = 'top')").fetchone()[0]
     unexpected = con.execute("UPDATE raw.keyword_counts SET keyword_source = 'guessed' WHERE keyword = "
                              "(SELECT max(keyword) FROM raw.keyword_counts WHERE keyword_source = 'top')").fetchone()[0]
+    duplicated = con.execute(
+        "INSERT INTO raw.keyword_counts SELECT * FROM raw.keyword_counts WHERE keyword = "
+        "(SELECT min(keyword) FROM raw.keyword_counts WHERE keyword_source = 'curated') LIMIT 1").fetchone()[0]
     con.close()
-    assert nulls >= 1 and unexpected >= 1
+    assert nulls >= 1 and unexpected >= 1 and duplicated == 1
 
     tests = dbt_build_tests(broken, tmp_path, "--select", "stg_raw__keyword_counts", "--store-failures")
-    failed = {name.split("_stg_raw__")[0]: outcome for name, outcome in tests.items() if outcome[0] != "pass"}
-    assert failed == {"not_null_columns": ("fail", nulls), "accepted_values_columns": ("fail", unexpected)}
+    failed = {name: outcome for name, outcome in tests.items() if outcome[0] != "pass"}
+    assert failed == {"stg_raw__keyword_counts_contract": ("fail", nulls + unexpected + duplicated)}
     con = duckdb.connect(str(broken))
     try:
-        stored = {name: con.execute(f'SELECT DISTINCT {column} FROM test_failures."{name}"').fetchall()
-                  for name in tests
-                  for prefix, column in (("not_null_columns", "null_columns"),
-                                         ("accepted_values_columns", "unexpected_columns"))
-                  if name.startswith(prefix)}
-        assert sorted(stored.values()) == [[("keyword",)], [("keyword_source",)]]
+        problems = con.execute('SELECT problem, count(*) FROM test_failures."stg_raw__keyword_counts_contract" '
+                               "GROUP BY problem ORDER BY problem").fetchall()
+        assert problems == [("duplicate key: report_id, keyword", 1), ("null: keyword", nulls),
+                            ("unexpected value: keyword_source", unexpected)]
+        failing = json.loads(con.execute('SELECT failing FROM test_failures."stg_raw__keyword_counts_contract" '
+                                         "WHERE problem LIKE 'duplicate%'").fetchone()[0])
+        assert failing["n_rows"] == 2 and set(failing) == {"report_id", "keyword", "n_rows"}
+    finally:
+        con.close()
+
+
+def test_table_contract_names_the_expression_a_row_breaks(healthy, tmp_path):
+    outcome, _ = healthy
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(outcome.warehouse, broken)
+    con = duckdb.connect(str(broken))
+    negative = con.execute("UPDATE raw.keyword_counts SET occurrences = -1 WHERE keyword = "
+                           "(SELECT min(keyword) FROM raw.keyword_counts)").fetchone()[0]
+    con.close()
+    assert negative >= 1
+
+    tests = dbt_build_tests(broken, tmp_path, "--select", "stg_raw__keyword_counts fct_keyword_year", "--store-failures")
+    assert {name: outcome for name, outcome in tests.items() if outcome[0] != "pass"} == {
+        "fct_keyword_year_contract": ("fail", negative)}
+    con = duckdb.connect(str(broken))
+    try:
+        assert con.execute('SELECT DISTINCT problem FROM test_failures."fct_keyword_year_contract"').fetchall() == [
+            ("expression false: occurrences >= 0 and per_10k_chars >= 0",)]
     finally:
         con.close()
 
