@@ -91,14 +91,20 @@ def raw_tables(
 
 
 def removal_policy(context: dg.AssetExecutionContext, settings: PipelineSettings) -> RemovalPolicy:
-    """The removal guard for this run: settings, the ``govreport/allow_removal`` run tag, unreadable folders."""
+    """The removal guard for this run: settings, the ``govreport/allow_removal`` run tag, and the unreadable
+    folders, found by a walk of the reports folder when the load would remove loaded reports."""
     tag = str(context.run.tags.get(ALLOW_REMOVAL_TAG, "")).strip().lower() in ("1", "true", "yes")
-    discovery = scan_reports(settings.reports)
-    for rel, why in discovery.unreadable:
-        context.log.error(f"cannot read {rel} under {settings.reports}: {why}")
-    prefixes = tuple(discovery.unreadable_prefixes()) if settings.reports.is_dir() else ("",)
+
+    def find_unreadable() -> tuple[str, ...]:
+        if not settings.reports.is_dir():
+            return ("",)
+        discovery = scan_reports(settings.reports)
+        for rel, why in discovery.unreadable:
+            context.log.error(f"cannot read {rel} under {settings.reports}: {why}")
+        return tuple(discovery.unreadable_prefixes())
+
     return RemovalPolicy(max_share=settings.max_removal_share, allow=settings.allow_removal or tag,
-                         unreadable_prefixes=prefixes)
+                         find_unreadable=find_unreadable)
 
 
 class _LayerGroups(DagsterDbtTranslator):

@@ -13,7 +13,7 @@ No Dagster imports here.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,15 +127,22 @@ def read_loaded_keys(warehouse: Path) -> set[str]:
 
 @dataclass(frozen=True)
 class RemovalPolicy:
-    """How the loader guards removals: the allowed share, the operator's say-so, keys known unreadable."""
+    """How the loader guards removals: the allowed share, the operator's say-so, keys known unreadable.
+
+    ``find_unreadable`` looks for more unreadable prefixes (a walk of the reports folder); the loader calls
+    it only when its plan removes loaded reports, since a load that removes nothing cannot lose a report to
+    an unreadable folder (about 0.9 s of a one-report load at 10,000 files).
+    """
 
     max_share: float = DEFAULT_MAX_REMOVAL_SHARE
     allow: bool = False
     unreadable_prefixes: tuple[str, ...] = ()  # partition-key prefixes that could not be read ("" = all)
+    find_unreadable: Callable[[], Iterable[str]] | None = None
 
-    def is_unreadable(self, key: str) -> bool:
-        """True when ``key`` lies under a folder or file that could not be read this time."""
-        return under_prefixes(key, self.unreadable_prefixes)
+    def unreadable(self) -> tuple[str, ...]:
+        """Every prefix known unreadable: the given ones and, when set, what ``find_unreadable`` finds now."""
+        found = tuple(self.find_unreadable()) if self.find_unreadable is not None else ()
+        return self.unreadable_prefixes + found
 
 
 def under_prefixes(key: str, prefixes: Iterable[str]) -> bool:

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from pipelines.landing.store import LandingStore, StagedPartition
 from pipelines.warehouse.faults import Pause, pause_at
-from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal
+from pipelines.warehouse.guard import RemovalPolicy, check_removal, plan_removal, under_prefixes
 from pipelines.warehouse.limits import load_memory_limit, memory_limit
 from pipelines.warehouse.schema import PARTITIONED_TABLES
 
@@ -239,10 +239,14 @@ def _evict(con, rows: dict[str, list[dict]], loser: str, winner: str, reason: st
 
 def _guard_removals(con, store: LandingStore, policy: RemovalPolicy, to_remove: list[str],
                     to_load: list[str]) -> None:
-    """Apply the removal guard to a load plan (loaded reports removed, or re-staged as unreadable)."""
+    """Apply the removal guard to a load plan (loaded reports removed, or re-staged as unreadable).
+
+    The policy's unreadable folders are looked up only when the plan removes loaded reports: a loaded
+    report under a folder that cannot be read now keeps its rows when nothing is removed."""
     loaded = {k for k, s in con.execute("SELECT partition_key, status FROM raw.load_state").fetchall()
               if s == "loaded"}
-    unreadable = {k for k in loaded if policy.is_unreadable(k)}
+    prefixes = policy.unreadable() if set(to_remove) & loaded else ()
+    unreadable = {k for k in loaded if under_prefixes(k, prefixes)}
     for key in loaded.intersection(to_load):
         staged, _ = store.read_document(key)
         if staged.get("document") is None and any(i.get("reason_code") == "unreadable"

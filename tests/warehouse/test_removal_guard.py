@@ -105,6 +105,26 @@ def test_unreadable_folder_is_reported_not_removed(six_loaded, monkeypatch):
         sync_raw_tables(con, store, set(found.files), policy=policy)
 
 
+def test_loader_looks_for_unreadable_folders_only_when_it_would_remove_reports(six_loaded):
+    """The walk that finds unreadable folders (about 0.9 s at 10,000 files) runs only for a plan that removes
+    loaded reports; a load that removes nothing goes on, and the unreadable folder's reports keep their rows."""
+    _, store, warehouse = six_loaded
+    calls = []
+
+    def find_unreadable() -> tuple[str, ...]:
+        calls.append("walked")
+        return ("city/乙市",)
+
+    policy = RemovalPolicy(find_unreadable=find_unreadable)
+    before = _counts(warehouse)
+    with open_warehouse(warehouse) as con:
+        summary = sync_raw_tables(con, store, KEYS, policy=policy)
+    assert calls == [] and summary.partitions_removed == [] and _counts(warehouse) == before
+    with open_warehouse(warehouse) as con, pytest.raises(RemovalRefused, match=r"cannot be read now .*city/乙市/2024"):
+        sync_raw_tables(con, store, KEYS - {"city/乙市/2024"}, policy=policy)
+    assert calls == ["walked"] and _counts(warehouse) == before
+
+
 def test_cli_run_on_empty_folder_refuses(six_loaded, tmp_path, capsys):
     _, _, warehouse = six_loaded
     empty = tmp_path / "empty"
