@@ -71,7 +71,8 @@ def _parsed_manifest(project_dir: Path, warehouse: Path, target_path: Path) -> A
             del _MANIFESTS[stale]  # an edited project never needs its old manifests again
         _MANIFESTS[key] = result.result
         # The manifest lives as long as the process: moved out of the collector's reach, the full collection
-        # that closes dbt's database after every build (_close_duckdb) no longer walks its objects (about 0.15 s a build).
+        # that closes dbt's database after every build (_close_duckdb) no longer walks its objects
+        # (about 0.15 s a build).
         gc.collect()
         gc.freeze()
     return _MANIFESTS[key]
@@ -129,8 +130,8 @@ def build_events(
             with _INVOKE_LOCK:
                 try:
                     manifest = _parsed_manifest(project_dir, warehouse, target_path)
-                    # --no-write-json: the manifest and run results dbt would write after every build (0.3 s)
-                    # are read by nothing here; the node results reach the caller as events
+                    # --no-write-json: the manifest and run results dbt would write after every build (0.3 s of
+                    # a one-report build in a profile) are read by nothing here; the results reach the caller as events
                     args = ["build", *_common_args(project_dir, warehouse, target_path), "--no-write-json",
                             "--exclude-resource-type", "unit_test", *selection]
                     outcome["result"] = dbtRunner(manifest=manifest, callbacks=[collect]).invoke(args)
