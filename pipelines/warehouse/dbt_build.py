@@ -107,7 +107,8 @@ def build_events(
 ) -> Iterator[dict[str, Any]]:
     """Run ``dbt build`` on ``warehouse`` and yield each node's result event (as dbt's JSON log dict) as it ends.
 
-    ``selection`` is extra node-selection arguments (``--select …``); ``on_line`` gets dbt's log
+    ``selection`` is extra arguments after the common ones: node selection (``--select …``), and options that
+    override a common one (``--log-level-file warn``: dbt keeps the last); ``on_line`` gets dbt's log
     messages. Raises :class:`DbtBuildError` after the last event when a node failed or dbt itself did.
     """
     from dbt.cli.main import dbtRunner

@@ -127,22 +127,21 @@ def read_loaded_keys(warehouse: Path) -> set[str]:
 
 @dataclass(frozen=True)
 class RemovalPolicy:
-    """How the loader guards removals: the allowed share, the operator's say-so, keys known unreadable.
+    """How the loader guards removals: the allowed share, the operator's say-so, the unreadable folders.
 
-    ``find_unreadable`` looks for more unreadable prefixes (a walk of the reports folder); the loader calls
-    it only when its plan removes loaded reports, since a load that removes nothing cannot lose a report to
-    an unreadable folder (about 0.9 s of a one-report load at 10,000 files).
+    ``find_unreadable`` returns the partition-key prefixes that cannot be read now (``""`` = all; in a run, a
+    walk of the reports folder); the loader calls it only when its plan removes loaded reports, since a load
+    that removes nothing cannot lose a report to an unreadable folder (about 0.9 s of a one-report load at
+    10,000 files).
     """
 
     max_share: float = DEFAULT_MAX_REMOVAL_SHARE
     allow: bool = False
-    unreadable_prefixes: tuple[str, ...] = ()  # partition-key prefixes that could not be read ("" = all)
     find_unreadable: Callable[[], Iterable[str]] | None = None
 
     def unreadable(self) -> tuple[str, ...]:
-        """Every prefix known unreadable: the given ones and, when set, what ``find_unreadable`` finds now."""
-        found = tuple(self.find_unreadable()) if self.find_unreadable is not None else ()
-        return self.unreadable_prefixes + found
+        """The prefixes ``find_unreadable`` finds now (none without it)."""
+        return tuple(self.find_unreadable()) if self.find_unreadable is not None else ()
 
 
 def under_prefixes(key: str, prefixes: Iterable[str]) -> bool:

@@ -100,7 +100,7 @@ def test_unreadable_folder_is_reported_not_removed(six_loaded, monkeypatch):
     with pytest.raises(RemovalRefused, match=r"cannot be read now .*city/乙市/2024"):
         run_pipeline(reports, warehouse, instance=dg.DagsterInstance.ephemeral())
     assert _counts(warehouse)["reports"] == 6
-    policy = RemovalPolicy(unreadable_prefixes=tuple(found.unreadable_prefixes()))
+    policy = RemovalPolicy(find_unreadable=found.unreadable_prefixes)
     with open_warehouse(warehouse) as con, pytest.raises(RemovalRefused, match="cannot be read"):
         sync_raw_tables(con, store, set(found.files), policy=policy)
 
