@@ -9,8 +9,12 @@
   The source is read only in incremental builds, so dbt does not count it among a model's inputs: the unit
   tests (never incremental) need no rows for it, and the journal does not show in the asset graph as an input.
   Usage:
-    {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+    {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+              meta={'publish_rows_by': ['region', 'region_level']}) }}
     ... where {{ in_pending_regions() }}
+  meta.publish_rows_by tells the publish (pipelines/warehouse/publish.py, SnapshotDelta) that the published
+  snapshot can be updated the same way: the rows of every group (equal on those columns) holding a row of a
+  region changed since the last publish are replaced, the rest of the snapshot's table is kept.
 #}
 {% macro in_pending_regions(region='region', region_level='region_level') -%}
     {%- if is_incremental() -%}
@@ -30,7 +34,7 @@
   fct_cross_region ranks regions against each other, so a changed region changes the ranks of every region in
   its comparison groups (indicator_id, measure, kind, year, region_level, unit). Its incremental build deletes
   every group a pending region is in, before or after the load (pre-hook delete_pending_comparisons), and
-  rebuilds the groups the mart then lacks.
+  rebuilds the groups the mart then lacks. Its meta.publish_rows_by names the same columns as comparison_key.
 #}
 {% macro comparison_key(year='year') -%}
     concat_ws(chr(31), indicator_id, measure, kind, {{ year }}, region_level, coalesce(unit, chr(0)))

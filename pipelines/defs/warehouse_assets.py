@@ -23,17 +23,19 @@ from pipelines.ingest.discover import scan_reports
 from pipelines.landing.store import LandingStore
 from pipelines.warehouse.build_state import (
     FORCE_BUILD_TAG,
+    forget_delta_base,
     full_build_reason,
     inputs_digest,
     is_published,
     pending_region_count,
+    publish_delta,
     record_build,
     record_published,
 )
 from pipelines.warehouse.dbt_build import build_events, project_fingerprint, write_manifest
 from pipelines.warehouse.guard import ALLOW_REMOVAL_TAG, RemovalPolicy
 from pipelines.warehouse.load import raw_row_counts, sync_raw_tables
-from pipelines.warehouse.publish import publish_with_exports
+from pipelines.warehouse.publish import SnapshotDelta, publish_with_exports
 
 RAW_KEYS = {
     "reports": dg.AssetKey(["raw", "reports"]),
@@ -171,6 +173,8 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
         if full_reason:
             context.log.info(f"{BUILD_MODE_PREFIX}full ({full_reason})")
             selection = [*selection, "--full-refresh"]
+            with warehouse.connect_holding_lock(log=context.log) as con:
+                forget_delta_base(con)  # every mart may change, even if the build fails half-way
         else:
             context.log.info(f"{BUILD_MODE_PREFIX}incremental, {pending} regions changed")
             if not context.is_subset:
@@ -192,7 +196,7 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
                 context.log.debug("dbt build:\n" + "\n".join(lines))
         if not context.is_subset:  # a partial build leaves the other marts as they were: not a full build
             with warehouse.connect_holding_lock(log=context.log) as con:
-                record_build(con, digest, fingerprint)
+                record_build(con, digest, fingerprint, full=bool(full_reason))
 
 
 # What an incremental build (the project and the corrections as in the last complete build) runs: the models
@@ -243,6 +247,21 @@ def kept_by_incremental_build(manifest: Mapping[str, Any]) -> list[dg.AssetKey]:
             for uid in sorted(kept, key=lambda uid: (depth(uid), uid))]
 
 
+PUBLISH_ROWS_BY = "publish_rows_by"
+
+
+def tables_published_by_region(manifest: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """Snapshot table -> its ``meta.publish_rows_by`` columns, for the incremental models that declare them: the
+    tables a publish may update region by region (:class:`~pipelines.warehouse.publish.SnapshotDelta`)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for node in manifest["nodes"].values():
+        columns = node.get("config", {}).get("meta", {}).get(PUBLISH_ROWS_BY)
+        if node["resource_type"] == "model" and columns and node["config"].get("materialized") == "incremental":
+            schema, name = node["schema"], node.get("alias") or node["name"]
+            out[name if schema == "main" else f"{schema}.{name}"] = tuple(columns)
+    return out
+
+
 def _forced(context: dg.AssetExecutionContext) -> bool:
     """The run asks for a build whatever the inputs (``govreport/force_build`` tag, the daily schedule sets it)."""
     return str(context.run.tags.get(FORCE_BUILD_TAG, "")).strip().lower() in ("1", "true", "yes")
@@ -270,22 +289,34 @@ def published_warehouse(
 ) -> dg.MaterializeResult:
     """Publish a read-only snapshot of the warehouse (atomic swap) and Parquet exports of the marts.
 
-    The report texts are merged into a copy of the previous snapshot; a forced run (the daily schedule,
-    ``govreport run --rebuild``) copies everything, which also drops the free space deleted rows leave.
+    The report texts are merged into a copy of the previous snapshot, and the region-scoped marts updated in it
+    for the regions changed since the last publish (``raw.unpublished_regions``) when that snapshot is the one the
+    last publish wrote; a forced run (the daily schedule, ``govreport run --rebuild``) copies everything, which
+    also drops the free space deleted rows leave.
     """
+    forced = _forced(context)
     with warehouse.lock(log=context.log):
+        with warehouse.connect_holding_lock(log=context.log) as con:
+            changed = None if forced else publish_delta(con)
+        delta = None if changed is None else SnapshotDelta(base=changed.base, regions=changed.regions,
+                                                           tables=tables_published_by_region(_manifest_json()))
         # snapshot and Parquet exports are swapped in together, or neither is
         result, exports = publish_with_exports(warehouse.file, Path(settings.published_path),
                                                Path(settings.exports_dir), pause=warehouse.pause(),
-                                               incremental=not _forced(context))
+                                               incremental=not forced, delta=delta)
         with warehouse.connect_holding_lock(log=context.log) as con:
-            record_published(con)
-    context.log.info(f"published {settings.published_path}; exported {len(exports)} tables to {settings.exports_dir}")
+            record_published(con, result.snapshot_id)
+    how = (f"{len(result.updated_by_region)} tables updated for {len(changed.regions)} changed regions"
+           if changed is not None and result.updated_by_region else "every mart copied")
+    context.log.info(f"published {settings.published_path} ({how}); exported {len(exports)} tables to "
+                     f"{settings.exports_dir}")
     return dg.MaterializeResult(
         metadata={
             "published_path": dg.MetadataValue.path(settings.published_path),
             "exports_dir": dg.MetadataValue.path(settings.exports_dir),
             "tables": {k: int(v) for k, v in result.tables.items()},
+            "snapshot_id": result.snapshot_id,
+            "updated_by_region": result.updated_by_region,
             "exports": exports,
         }
     )

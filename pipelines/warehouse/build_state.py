@@ -11,6 +11,7 @@ records nothing, so the next run builds again; a run can always force a build (s
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 import duckdb
 
@@ -22,8 +23,17 @@ BUILD_STATE_DDL = """
         built_at       TIMESTAMP NOT NULL,
         published_at   TIMESTAMP           -- NULL until that build's snapshot was published
     )"""
-# added later: what an incremental build must match (project files, corrections) to build on the last one
-_BUILD_STATE_COLUMNS = ("project_fingerprint", "corrections_digest")
+# added later: what an incremental build must match (project files, corrections) to build on the last one, and
+# the snapshot a publish may update region by region (see publish_delta)
+_BUILD_STATE_COLUMNS = ("project_fingerprint", "corrections_digest", "delta_base")
+
+# Regions whose marts changed since the last publish: the pending regions of every complete incremental build
+# since then. A publish that updates the previous snapshot replaces these regions' rows (see publish_delta).
+UNPUBLISHED_REGIONS_DDL = """
+    CREATE TABLE IF NOT EXISTS raw.unpublished_regions (
+        region        VARCHAR NOT NULL,
+        region_level  VARCHAR NOT NULL
+    )"""
 
 
 def corrections_digest(con: duckdb.DuckDBPyConnection) -> str:
@@ -50,6 +60,7 @@ def inputs_digest(con: duckdb.DuckDBPyConnection, project_fingerprint: str) -> s
 def _ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute(BUILD_STATE_DDL)
+    con.execute(UNPUBLISHED_REGIONS_DDL)
     for column in _BUILD_STATE_COLUMNS:
         con.execute(f"ALTER TABLE raw.build_state ADD COLUMN IF NOT EXISTS {column} VARCHAR")
 
@@ -83,23 +94,76 @@ def is_published(con: duckdb.DuckDBPyConnection, digest: str) -> bool:
     return row is not None and row[0] == digest and row[1] is not None
 
 
-def record_build(con: duckdb.DuckDBPyConnection, digest: str, project_fingerprint: str | None = None) -> None:
+def record_build(con: duckdb.DuckDBPyConnection, digest: str, project_fingerprint: str | None = None,
+                 *, full: bool = False) -> None:
     """Record a successful complete build of these inputs (not yet published); the pending regions are done.
 
     ``project_fingerprint`` (with the corrections as loaded now) is what the next build must match to be
-    incremental (:func:`full_build_reason`).
+    incremental (:func:`full_build_reason`). The pending regions of an incremental build are kept as
+    unpublished until the next publish; a ``full`` build changed every mart, so the next publish copies them
+    whole (:func:`publish_delta` returns None until a publish records a new base).
     """
     _ensure(con)
     con.execute("BEGIN TRANSACTION")
+    base = None if full else _delta_base(con)
+    if full:
+        con.execute("DELETE FROM raw.unpublished_regions")
+    else:
+        con.execute("INSERT INTO raw.unpublished_regions SELECT DISTINCT region, region_level FROM raw.pending_regions "
+                    "EXCEPT SELECT region, region_level FROM raw.unpublished_regions")
     con.execute("DELETE FROM raw.build_state")
     con.execute("INSERT INTO raw.build_state (inputs_digest, built_at, published_at, project_fingerprint, "
-                "corrections_digest) VALUES (?, now(), NULL, ?, ?)",
-                [digest, project_fingerprint, corrections_digest(con)])
+                "corrections_digest, delta_base) VALUES (?, now(), NULL, ?, ?, ?)",
+                [digest, project_fingerprint, corrections_digest(con), base])
     con.execute("DELETE FROM raw.pending_regions")
     con.execute("COMMIT")
 
 
-def record_published(con: duckdb.DuckDBPyConnection) -> None:
-    """Mark the last recorded build as published (the snapshot now holds its marts)."""
+def forget_delta_base(con: duckdb.DuckDBPyConnection) -> None:
+    """The marts are about to change beyond the pending regions (a full build starts): the next publish copies
+    every table whole, even if this build fails half-way."""
     _ensure(con)
-    con.execute("UPDATE raw.build_state SET published_at = now()")
+    con.execute("UPDATE raw.build_state SET delta_base = NULL")
+
+
+@dataclass(frozen=True)
+class PublishDelta:
+    """What a publish may do instead of copying every mart: update the snapshot ``base`` (the id the last
+    publish wrote into it) by replacing the rows of ``regions``, the regions whose marts changed since."""
+
+    base: str
+    regions: list[tuple[str, str]]
+
+
+def publish_delta(con: duckdb.DuckDBPyConnection) -> PublishDelta | None:
+    """The regions changed since the last publish, and that publish's snapshot id; None when the marts may
+    have changed elsewhere too (a full build since, or nothing published yet), and the publish copies them whole.
+
+    The regions are the unpublished regions of the complete builds since that publish, plus the pending regions
+    of a build that did not complete (a failed or partial build may have rebuilt some of their rows).
+    """
+    _ensure(con)
+    base = _delta_base(con)
+    if base is None:
+        return None
+    regions = con.execute("SELECT region, region_level FROM raw.unpublished_regions UNION "
+                          "SELECT region, region_level FROM raw.pending_regions ORDER BY ALL").fetchall()
+    return PublishDelta(base=base, regions=[(r, lv) for r, lv in regions])
+
+
+def _delta_base(con: duckdb.DuckDBPyConnection) -> str | None:
+    row = con.execute("SELECT delta_base FROM raw.build_state").fetchone()
+    return row[0] if row else None
+
+
+def record_published(con: duckdb.DuckDBPyConnection, snapshot_id: str | None = None) -> None:
+    """Mark the last recorded build as published (the snapshot now holds its marts).
+
+    ``snapshot_id`` is the id the publish wrote into the snapshot: the next publish may update that snapshot
+    region by region (:func:`publish_delta`); the unpublished regions are then published.
+    """
+    _ensure(con)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE raw.build_state SET published_at = now(), delta_base = ?", [snapshot_id])
+    con.execute("DELETE FROM raw.unpublished_regions")
+    con.execute("COMMIT")

@@ -38,13 +38,33 @@ _RO = "wh"
 
 
 @dataclass(frozen=True)
+class SnapshotDelta:
+    """How a publish may update the previous snapshot instead of copying the marts whole.
+
+    ``base`` is the id the publish that made the previous snapshot wrote into it (``govreport.snapshot``);
+    ``regions`` the ``(region, region_level)`` whose rows changed in the warehouse since then; ``tables`` says,
+    for each table updated that way, the columns of its row groups: every group holding a row of a changed
+    region, in the snapshot or in the warehouse, is replaced with the warehouse's rows of that group
+    (``("region", "region_level")`` for a mart whose rows depend on their own region only). Used only when the
+    previous snapshot's id is ``base``; every other table is copied whole.
+    """
+
+    base: str
+    regions: list[tuple[str, str]]
+    tables: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class PublishResult:
-    """What a publish wrote: the published path and the row count of every copied table."""
+    """What a publish wrote: the published path, the row count of every copied table, the snapshot's id, and
+    the tables it updated by region instead of copying (see :class:`SnapshotDelta`)."""
 
     path: Path
     source: Path
     tables: dict[str, int]
     materialised_views: list[str] = field(default_factory=list)
+    snapshot_id: str = ""
+    updated_by_region: list[str] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -81,15 +101,19 @@ def publish_snapshot(
     before_swap: Callable[[Path], None] | None = None,
     pause: Pause | None = None,
     incremental: bool = True,
+    delta: SnapshotDelta | None = None,
 ) -> PublishResult:
     """Copy the warehouse's ``schemas`` into a new file and atomically swap it onto ``published``.
 
     With ``incremental`` (the default) and a previous snapshot in place, the new file starts as a copy of
     the previous one and the tables of :data:`MERGED_TABLES` (the report texts) are brought up to date
     row by row instead of being copied whole: a run that adds one report writes one text, not all of
-    them. Every other table is copied whole. A previous snapshot that cannot be used that way (another
-    layout, unreadable) is ignored and everything is copied; ``incremental=False`` always copies
+    them. With a ``delta`` whose base is the previous snapshot, its tables are updated by region
+    (:class:`SnapshotDelta`). Every other table is copied whole. A previous snapshot that cannot be used that
+    way (another layout, unreadable) is ignored and everything is copied; ``incremental=False`` always copies
     everything (the daily full build does, so the file never keeps the free space of deleted rows for long).
+    The new snapshot gets a new id in ``govreport.snapshot`` (one row: ``snapshot_id``, ``published_at``,
+    ``based_on``, ``regions_updated``).
 
     Tables are copied with CREATE TABLE AS (types kept, NOT NULL restored), views are materialised
     as tables, and table/view/column comments are carried over so BI tools show descriptions. The
@@ -116,13 +140,13 @@ def publish_snapshot(
         previous = published if incremental and storage_version is None and published.exists() else None
         try:
             try:
-                tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause, previous)
+                copied = _copy_into(warehouse, tmp, schemas, storage_version, pause, previous, delta)
             except duckdb.Error:
                 if previous is None:
                     raise
                 remove_quietly(tmp)  # the previous snapshot could not be merged into: copy everything
                 remove_quietly(tmp.with_name(tmp.name + ".wal"))
-                tables, views = _copy_into(warehouse, tmp, schemas, storage_version, pause)
+                copied = _copy_into(warehouse, tmp, schemas, storage_version, pause)
             pause_at(pause, "before_replace")
             fsync_path(tmp)
             if before_swap is not None:
@@ -136,7 +160,8 @@ def publish_snapshot(
             remove_quietly(tmp)
             remove_quietly(tmp.with_name(tmp.name + ".wal"))
             raise
-    return PublishResult(path=published, source=warehouse, tables=tables, materialised_views=views)
+    return PublishResult(path=published, source=warehouse, tables=copied.counts, materialised_views=copied.views,
+                         snapshot_id=copied.snapshot_id, updated_by_region=copied.updated_by_region)
 
 
 def export_marts(
@@ -198,7 +223,8 @@ def _export_to(source: Path, incoming: Path, tables: list[str] | None, current: 
 
 
 def publish_with_exports(
-    warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None, incremental: bool = True
+    warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None, incremental: bool = True,
+    delta: SnapshotDelta | None = None,
 ) -> tuple[PublishResult, dict[str, int]]:
     """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
     of every table in it together, or neither; Parquet files of tables it no longer holds are removed.
@@ -207,7 +233,8 @@ def publish_with_exports(
     inside ``export_dir``; only when both are complete are the Parquet files moved into place
     and the snapshot swapped in (renames in the same folders, nothing left to fail). A failure
     before that leaves the previous snapshot and the previous exports as they were. ``pause`` as
-    for :func:`publish_snapshot`, plus ``"exports_ready"``; ``incremental`` as for :func:`publish_snapshot`.
+    for :func:`publish_snapshot`, plus ``"exports_ready"``; ``incremental`` and ``delta`` as for
+    :func:`publish_snapshot`.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
@@ -217,7 +244,8 @@ def publish_with_exports(
         with _exclusive_lock(export_dir / ".export.lock"):
             counts.update(_export_and_move(tmp_snapshot, export_dir, None, prune=True, pause=pause))
 
-    result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause, incremental=incremental)
+    result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause, incremental=incremental,
+                              delta=delta)
     return result, counts
 
 
@@ -249,17 +277,30 @@ MERGED_TABLES: dict[str, MergedTable] = {"dim_report": MergedTable(large="report
 _ROW_BY_ROW_INSERTS = 8
 
 
+@dataclass
+class _Copied:
+    counts: dict[str, int]
+    views: list[str]
+    snapshot_id: str
+    updated_by_region: list[str]
+
+
+SNAPSHOT_INFO = "govreport.snapshot"  # one row in every published snapshot: its id, time, base and regions updated
+
+
 def _copy_into(
     warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None,
-    previous: Path | None = None,
-) -> tuple[dict[str, int], list[str]]:
+    previous: Path | None = None, delta: SnapshotDelta | None = None,
+) -> _Copied:
     """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it.
 
     With ``previous`` (the current snapshot) ``tmp`` starts as a copy of it: relations the warehouse no
-    longer has are dropped, :data:`MERGED_TABLES` are merged (:func:`_merge_table`), all others replaced.
+    longer has are dropped, :data:`MERGED_TABLES` are merged (:func:`_merge_table`), the tables of ``delta``
+    updated by region when ``previous`` is its base (:func:`_update_by_region`), all others replaced.
     """
     if previous is not None:
         shutil.copyfile(previous, tmp)
+    snapshot_id = uuid.uuid4().hex
     con = connect_duckdb(memory_limit=publish_memory_limit(), preserve_insertion_order=False)
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
@@ -269,7 +310,11 @@ def _copy_into(
         comments = _column_comments(con, _SRC, schemas)
         not_null = _not_null_columns(con, _SRC, schemas)
         existing = _relations(con, _DST, schemas) if previous is not None else {}
+        by_region = delta if delta is not None and previous is not None and _snapshot_id(con) == delta.base else None
+        if by_region is not None:
+            _changed_regions_table(con, by_region.regions)
         views: list[str] = []
+        updated: list[str] = []
         con.execute("BEGIN TRANSACTION")
         for schema, name in sorted(set(existing) - set(relations)):
             con.execute(f"DROP TABLE {_DST}.{quote_ident(schema)}.{quote_ident(name)}")
@@ -279,10 +324,16 @@ def _copy_into(
         for i, ((schema, name), (kind, comment)) in enumerate(sorted(relations.items())):
             rel = f"{quote_ident(schema)}.{quote_ident(name)}"
             spec = MERGED_TABLES.get(name) if storage_version is None else None
-            columns = _columns(con, _SRC, schema, name) if spec is not None else []
-            merged = spec is not None and (schema, name) in existing and columns == _columns(con, _DST, schema, name)
-            if merged:
+            groups = by_region.tables.get(_key(schema, name)) if by_region is not None else None
+            same_columns = (spec is not None or groups is not None) and (schema, name) in existing and \
+                _columns(con, _SRC, schema, name) == _columns(con, _DST, schema, name)
+            columns = _columns(con, _SRC, schema, name) if same_columns else []
+            merged = same_columns
+            if same_columns and spec is not None:
                 _merge_table(con, rel, [c for c, _t in columns if c != spec.large], spec.key)
+            elif same_columns and groups is not None:
+                _update_by_region(con, rel, groups)
+                updated.append(_key(schema, name))
             else:
                 con.execute(f"DROP TABLE IF EXISTS {_DST}.{rel}")
                 con.execute(f"CREATE TABLE {_DST}.{rel} AS SELECT * FROM {_SRC}.{rel}")
@@ -300,6 +351,7 @@ def _copy_into(
                                 f"{quote_literal(text) if text else 'NULL'}")
             if i == 0:
                 pause_at(pause, "copying")
+        _write_snapshot_info(con, snapshot_id, by_region)
         con.execute("COMMIT")
         con.execute(f"DETACH {_SRC}")  # release the building warehouse as early as possible
         counts = {
@@ -314,7 +366,55 @@ def _copy_into(
         con.execute(f"DETACH {_DST}")
     finally:
         con.close()
-    return counts, views
+    return _Copied(counts=counts, views=views, snapshot_id=snapshot_id, updated_by_region=updated)
+
+
+_CHANGED_REGIONS = "__govreport_changed_regions"
+
+
+def _changed_regions_table(con: duckdb.DuckDBPyConnection, regions: list[tuple[str, str]]) -> None:
+    """A temp table of the regions whose rows a publish by region replaces."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHANGED_REGIONS} (region VARCHAR, region_level VARCHAR)")
+    if regions:
+        con.executemany(f"INSERT INTO {_CHANGED_REGIONS} VALUES (?, ?)", [list(r) for r in regions])
+
+
+def _update_by_region(con: duckdb.DuckDBPyConnection, rel: str, groups: tuple[str, ...]) -> None:
+    """Replace the row groups of ``_DST.rel`` that hold a row of a changed region (before or after) with the
+    source's rows of those groups; groups are rows equal on the ``groups`` columns (NULLs equal)."""
+    keys = ", ".join(quote_ident(c) for c in groups)
+    in_changed = f"(region, region_level) IN (SELECT region, region_level FROM {_CHANGED_REGIONS})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE __govreport_groups AS "
+                f"SELECT DISTINCT {keys} FROM {_DST}.{rel} WHERE {in_changed} "
+                f"UNION SELECT DISTINCT {keys} FROM {_SRC}.{rel} WHERE {in_changed}")
+    same = " AND ".join(f"t.{quote_ident(c)} IS NOT DISTINCT FROM g.{quote_ident(c)}" for c in groups)
+    in_groups = f"EXISTS (SELECT 1 FROM __govreport_groups AS g WHERE {same})"
+    con.execute(f"DELETE FROM {_DST}.{rel} AS t WHERE {in_groups}")
+    con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT t.* FROM {_SRC}.{rel} AS t WHERE {in_groups}")
+    con.execute("DROP TABLE __govreport_groups")
+
+
+def _snapshot_id(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The id ``_DST``'s publish wrote into it (None: a snapshot of an older layout)."""
+    schema, table = SNAPSHOT_INFO.split(".")
+    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+                          "AND table_name = ?", [_DST, schema, table]).fetchone()[0]
+    if not present:
+        return None
+    row = con.execute(f"SELECT snapshot_id FROM {_DST}.{SNAPSHOT_INFO}").fetchone()
+    return row[0] if row else None
+
+
+def _write_snapshot_info(con: duckdb.DuckDBPyConnection, snapshot_id: str, delta: SnapshotDelta | None) -> None:
+    """Replace ``govreport.snapshot`` of ``_DST`` with this publish's row."""
+    schema = SNAPSHOT_INFO.split(".")[0]
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{schema}")
+    con.execute(f"CREATE OR REPLACE TABLE {_DST}.{SNAPSHOT_INFO} (snapshot_id VARCHAR NOT NULL, "
+                "published_at TIMESTAMP WITH TIME ZONE NOT NULL, based_on VARCHAR, regions_updated INTEGER)")
+    con.execute(f"COMMENT ON TABLE {_DST}.{SNAPSHOT_INFO} IS 'This snapshot: its id, when it was published, and "
+                "the snapshot it updated region by region (based_on, regions_updated; NULL when it was copied whole)'")
+    con.execute(f"INSERT INTO {_DST}.{SNAPSHOT_INFO} VALUES (?, now(), ?, ?)",
+                [snapshot_id, delta.base if delta else None, len(delta.regions) if delta else None])
 
 
 def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str], key: str) -> None:

@@ -38,7 +38,7 @@ def facts_for(db: Path, report_id: str, indicator_id: str, kind: str) -> list[tu
 
 # What legitimately differs between two builds of the same input, left out of the comparison:
 BUILD_COLUMNS = {"loaded_at", "recorded_at"}  # when a row was written: differs between any two builds
-BOOKKEEPING_TABLES = {"build_state"}  # digests of this build's inputs, which hold its own paths
+BOOKKEEPING_TABLES = {"build_state", "unpublished_regions"}  # which build is published and what changed since
 PATH_HASH_COLUMNS = {"stage_sha"}  # raw.load_state: hashes the staged document, absolute source_path included
 
 

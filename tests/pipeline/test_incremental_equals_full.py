@@ -152,6 +152,14 @@ def test_the_last_incremental_build_rebuilt_only_the_changed_regions(builds: Bui
     assert _count(builds.incremental.warehouse, "SELECT count(*) FROM raw.pending_regions") == 0
 
 
+def test_the_last_incremental_publish_updated_the_snapshot_by_region(builds: Builds) -> None:
+    """The equality of the snapshots is between one updated in place by region (the changed report's region and
+    the removed one's) on top of the previous publish and one copied whole from a first build."""
+    sql = "SELECT count(*) FROM govreport.snapshot WHERE based_on IS NOT NULL AND regions_updated >= 2"
+    assert _count(builds.incremental.published, sql) == 1
+    assert _count(builds.scratch.published, "SELECT count(*) FROM govreport.snapshot WHERE based_on IS NULL") == 1
+
+
 def test_the_compared_marts_have_content(builds: Builds) -> None:
     """The comparison means something: every step left its mark on the final state."""
     db = builds.scratch.published

@@ -8,10 +8,12 @@ import duckdb
 import pytest
 
 from pipelines.warehouse.build_state import (
+    forget_delta_base,
     full_build_reason,
     inputs_digest,
     is_published,
     pending_region_count,
+    publish_delta,
     record_build,
     record_published,
 )
@@ -100,3 +102,39 @@ def test_an_incremental_build_needs_the_last_complete_builds_project_and_correct
     assert full_build_reason(con, "project-1") == "the corrections changed"
     record_build(con, inputs_digest(con, "project-1"), "project-1")
     assert full_build_reason(con, "project-1") is None
+
+
+def _pending(con, *regions: tuple[str, str]) -> None:
+    for region, level in regions:
+        con.execute("INSERT INTO raw.pending_regions VALUES (?, ?, now())", [region, level])
+
+
+def test_a_publish_may_update_the_last_snapshot_by_the_regions_built_since(con):
+    """The regions of every complete incremental build since the last publish, and of a build that did not
+    complete, are what a publish replaces in that publish's snapshot; a full build since makes it copy whole."""
+    assert publish_delta(con) is None  # nothing published yet
+    record_build(con, "d1", "p", full=True)
+    record_published(con, "snap-1")
+    assert publish_delta(con).regions == [] and publish_delta(con).base == "snap-1"
+
+    _pending(con, ("南京市", "city"))
+    record_build(con, "d2", "p")
+    _pending(con, ("苏州市", "city"), ("南京市", "city"))
+    record_build(con, "d3", "p")
+    _pending(con, ("江苏省", "province"))  # loaded, its build not complete (failed, or a partial build)
+    delta = publish_delta(con)
+    assert delta.base == "snap-1"
+    assert delta.regions == [("南京市", "city"), ("江苏省", "province"), ("苏州市", "city")]
+
+    record_published(con, "snap-2")
+    assert publish_delta(con).regions == [("江苏省", "province")]  # still pending for dbt: published again
+    record_build(con, "d4", "p")
+    record_published(con, "snap-3")
+    assert publish_delta(con).regions == [] and publish_delta(con).base == "snap-3"
+
+    forget_delta_base(con)  # a full build started
+    assert publish_delta(con) is None
+    record_published(con, "snap-4")
+    _pending(con, ("南京市", "city"))
+    record_build(con, "d5", "p", full=True)
+    assert publish_delta(con) is None  # the marts changed everywhere: the next publish copies them whole

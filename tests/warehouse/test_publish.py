@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.warehouse.publish import (
+    SnapshotDelta,
     connect_read_only,
     export_marts,
     publish_snapshot,
@@ -114,8 +115,12 @@ def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
     con = connect_read_only(published)
     try:
         tables = con.execute(
-            "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY table_name"
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
         ).fetchall()
+        # the snapshot names itself: a new id per publish, copied whole (no base)
+        assert con.execute("SELECT snapshot_id, based_on, regions_updated FROM govreport.snapshot").fetchall() == [
+            (result.snapshot_id, None, None)]
+        assert len(result.snapshot_id) == 32 and result.updated_by_region == []
         assert tables == [
             ("main", "dim_indicator", None),
             ("main", "fct_doubled", None),
@@ -476,3 +481,83 @@ def test_a_previous_snapshot_that_cannot_be_merged_into_is_replaced_by_a_full_co
     result = publish_snapshot(warehouse, published)
     assert result.tables["dim_indicator"] == 2
     assert _leftovers(tmp_path) == []
+
+
+def _regional_warehouse(path: Path) -> None:
+    """A warehouse with two region-scoped marts: facts by region, and ranks within (indicator, year) groups."""
+    con = duckdb.connect(str(path))
+    con.execute("""
+        CREATE TABLE fct_facts (region VARCHAR NOT NULL, region_level VARCHAR NOT NULL, year INTEGER, value DOUBLE);
+        INSERT INTO fct_facts VALUES ('南京市', 'city', 2023, 4.6), ('苏州市', 'city', 2023, 4.8),
+                                     ('无锡市', 'city', 2023, 5.0), ('江苏省', 'province', 2023, 5.8);
+        CREATE TABLE fct_ranks (indicator_id VARCHAR, year INTEGER, region VARCHAR NOT NULL,
+                                region_level VARCHAR NOT NULL, unit VARCHAR, rank_in_level INTEGER);
+        INSERT INTO fct_ranks VALUES ('gdp_growth', 2023, '南京市', 'city', NULL, 3), ('gdp_growth', 2023, '苏州市', 'city', NULL, 2),
+                                     ('gdp_growth', 2023, '无锡市', 'city', NULL, 1), ('gdp', 2023, '苏州市', 'city', '亿元', 1);
+        COMMENT ON TABLE fct_facts IS '事实';
+        COMMENT ON COLUMN fct_facts.value IS '数值';
+    """)
+    con.close()
+
+
+_BY_REGION = {"fct_facts": ("region", "region_level"), "fct_ranks": ("indicator_id", "year", "region_level", "unit")}
+
+
+def _rows(db: Path, table: str) -> list[tuple]:
+    with connect_read_only(db) as con:
+        return con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+
+
+def test_a_publish_by_region_replaces_only_the_changed_regions_rows_and_their_groups(tmp_path: Path) -> None:
+    """On top of the snapshot it names as its base, a publish replaces the rows of the changed regions (and, for a
+    table of groups, every row of a group one of them is in) and keeps the rest of the snapshot's rows: here a
+    region left out of the delta on purpose keeps its old rows, which shows the snapshot was updated, not copied."""
+    warehouse, published = tmp_path / "wh.duckdb", tmp_path / "p.duckdb"
+    _regional_warehouse(warehouse)
+    first = publish_snapshot(warehouse, published)
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE fct_facts SET value = 4.7 WHERE region = '南京市'")  # changed
+    con.execute("INSERT INTO fct_facts VALUES ('常州市', 'city', 2023, 6.1)")  # new
+    con.execute("DELETE FROM fct_facts WHERE region = '江苏省'")  # removed
+    con.execute("UPDATE fct_facts SET value = 9.9 WHERE region = '无锡市'")  # changed, but not in the delta
+    # the ranks of the gdp_growth group change for every city in it; the gdp group has no changed region
+    con.execute("UPDATE fct_ranks SET rank_in_level = rank_in_level + 1 WHERE indicator_id = 'gdp_growth'")
+    con.execute("INSERT INTO fct_ranks VALUES ('gdp_growth', 2023, '常州市', 'city', NULL, 1)")
+    con.execute("UPDATE fct_ranks SET rank_in_level = 7 WHERE indicator_id = 'gdp'")  # not in a changed group
+    con.close()
+    changed = [("南京市", "city"), ("常州市", "city"), ("江苏省", "province")]
+    second = publish_snapshot(warehouse, published, delta=SnapshotDelta(base=first.snapshot_id, regions=changed,
+                                                                       tables=_BY_REGION))
+
+    assert second.updated_by_region == ["fct_facts", "fct_ranks"] and second.snapshot_id != first.snapshot_id
+    assert _rows(published, "fct_facts") == [("南京市", "city", 2023, 4.7), ("常州市", "city", 2023, 6.1),
+                                             ("无锡市", "city", 2023, 5.0), ("苏州市", "city", 2023, 4.8)]
+    assert _rows(published, "fct_ranks") == [
+        ("gdp", 2023, "苏州市", "city", "亿元", 1),  # its group held no changed region: kept
+        ("gdp_growth", 2023, "南京市", "city", None, 4), ("gdp_growth", 2023, "常州市", "city", None, 1),
+        ("gdp_growth", 2023, "无锡市", "city", None, 2), ("gdp_growth", 2023, "苏州市", "city", None, 3)]
+    assert second.tables == {"fct_facts": 4, "fct_ranks": 5}
+    with connect_read_only(published) as con:
+        assert con.execute("SELECT snapshot_id, based_on, regions_updated FROM govreport.snapshot").fetchall() == [
+            (second.snapshot_id, first.snapshot_id, 3)]
+        assert con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'fct_facts' "
+                           "AND comment IS NOT NULL").fetchall() == [("value", "数值")]
+        assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'fct_facts'").fetchall() == [("事实",)]
+
+
+def test_a_publish_by_region_on_another_base_copies_every_table(tmp_path: Path) -> None:
+    """A delta whose base is not the snapshot in place (another publish came between, a file put there by hand)
+    is not applied: every table is copied whole, so the snapshot equals the warehouse."""
+    warehouse, published = tmp_path / "wh.duckdb", tmp_path / "p.duckdb"
+    _regional_warehouse(warehouse)
+    publish_snapshot(warehouse, published)
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE fct_facts SET value = 9.9 WHERE region = '无锡市'")
+    con.close()
+    result = publish_snapshot(warehouse, published, delta=SnapshotDelta(base="another", regions=[("南京市", "city")],
+                                                                       tables=_BY_REGION))
+    assert result.updated_by_region == []
+    assert ("无锡市", "city", 2023, 9.9) in _rows(published, "fct_facts")
+    with connect_read_only(published) as con:
+        assert con.execute("SELECT based_on FROM govreport.snapshot").fetchall() == [(None,)]

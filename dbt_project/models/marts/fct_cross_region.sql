@@ -3,7 +3,8 @@
   same level. Ranks compare only values in the same standard unit (the partition includes unit), so a region whose
   value could not be converted never outranks one in 亿元 with a number in 万吨.
 #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_comparisons() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_comparisons() }}",
+          meta={'publish_rows_by': ['indicator_id', 'measure', 'kind', 'year', 'region_level', 'unit']}) }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

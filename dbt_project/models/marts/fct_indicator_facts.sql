@@ -1,5 +1,6 @@
 {# Every fact (extracted, with corrections applied) with its provenance, plus the indicator's name and category. Grain: fact_id. #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with facts as (
 
     select * from {{ ref('int_facts_corrected') }}

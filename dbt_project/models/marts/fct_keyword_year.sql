@@ -1,5 +1,6 @@
 {# Policy keyword frequencies per report (jieba counts) with region and year. Grain: report_id / keyword. #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with keyword_counts as (
 
     select * from {{ ref('stg_raw__keyword_counts') }}

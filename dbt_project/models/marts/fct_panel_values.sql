@@ -4,7 +4,8 @@
   winning fact's quote and report. `govreport export --wide` pivots it to one row per region and year.
   value is the number, or the midpoint of a range (value_low / value_high keep the bounds).
 #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

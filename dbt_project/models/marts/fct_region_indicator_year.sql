@@ -2,7 +2,8 @@
   The cross-year panel: one row per region / indicator_id / measure / year, with the de-duplicated actual,
   target and multi-year plan target for that year side by side (all in the standard unit).
 #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

@@ -3,7 +3,8 @@
   One row per region / indicator_id / measure / year that has a one-year target (kind = target; multi-year
   measures excluded). Met rules, tolerance and gap: models/_docs.md, block met_rule.
 #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}

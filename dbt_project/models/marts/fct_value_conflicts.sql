@@ -3,7 +3,8 @@
   kind / period_year with more than one distinct standardised value among its candidate facts, with the value
   the marts chose (int_indicator_values, the de-duplication rule in models/_docs.md). Grain: that cell.
 #}
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}") }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_regions() }}",
+          meta={'publish_rows_by': ['region', 'region_level']}) }}
 with indicator_values as (
 
     select * from {{ ref('int_indicator_values') }}
