@@ -298,12 +298,13 @@ def published_warehouse(
     with warehouse.lock(log=context.log):
         with warehouse.connect_holding_lock(log=context.log) as con:
             changed = None if forced else publish_delta(con)
+        by_region = tables_published_by_region(_manifest_json())
         delta = None if changed is None else SnapshotDelta(base=changed.base, regions=changed.regions,
-                                                           tables=tables_published_by_region(_manifest_json()))
+                                                           tables=by_region)
         # snapshot and Parquet exports are swapped in together, or neither is
         result, exports = publish_with_exports(warehouse.file, Path(settings.published_path),
                                                Path(settings.exports_dir), pause=warehouse.pause(),
-                                               incremental=not forced, delta=delta)
+                                               incremental=not forced, delta=delta, bucketed=by_region)
         with warehouse.connect_holding_lock(log=context.log) as con:
             record_published(con, result.snapshot_id)
     how = (f"{len(result.updated_by_region)} tables updated for {len(changed.regions)} changed regions"

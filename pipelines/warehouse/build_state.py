@@ -128,15 +128,15 @@ def forget_delta_base(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass(frozen=True)
 class PublishDelta:
-    """What a publish may do instead of copying every mart: update the snapshot ``base`` (the id the last
-    publish wrote into it) by replacing the rows of ``regions``, the regions whose marts changed since."""
+    """What a publish may do instead of copying every mart: update the snapshot ``base`` (the identity of the
+    file the last publish swapped in) by replacing the rows of ``regions``, the regions whose marts changed since."""
 
     base: str
     regions: list[tuple[str, str]]
 
 
 def publish_delta(con: duckdb.DuckDBPyConnection) -> PublishDelta | None:
-    """The regions changed since the last publish, and that publish's snapshot id; None when the marts may
+    """The regions changed since the last publish, and the identity of that publish's file; None when the marts may
     have changed elsewhere too (a full build since, or nothing published yet), and the publish copies them whole.
 
     The regions are the unpublished regions of the complete builds since that publish, plus the pending regions
@@ -159,8 +159,8 @@ def _delta_base(con: duckdb.DuckDBPyConnection) -> str | None:
 def record_published(con: duckdb.DuckDBPyConnection, snapshot_id: str | None = None) -> None:
     """Mark the last recorded build as published (the snapshot now holds its marts).
 
-    ``snapshot_id`` is the id the publish wrote into the snapshot: the next publish may update that snapshot
-    region by region (:func:`publish_delta`); the unpublished regions are then published.
+    ``snapshot_id`` identifies the file the publish swapped in (``publish.snapshot_identity``): the next publish
+    may update that file region by region (:func:`publish_delta`); the unpublished regions are then published.
     """
     _ensure(con)
     con.execute("BEGIN TRANSACTION")

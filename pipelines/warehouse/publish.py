@@ -15,13 +15,13 @@ import contextlib
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse.exports import ExportBatch, move_exports, write_exports
+from pipelines.warehouse.exports import ExportBatch, MartBuckets, mart_bucket_sql, move_exports, write_exports
 from pipelines.warehouse.faults import Pause, pause_at
 from pipelines.warehouse.fsutil import fsync_path, remove_quietly
 from pipelines.warehouse.limits import connect_duckdb, publish_memory_limit
@@ -41,12 +41,13 @@ _RO = "wh"
 class SnapshotDelta:
     """How a publish may update the previous snapshot instead of copying the marts whole.
 
-    ``base`` is the id the publish that made the previous snapshot wrote into it (``govreport.snapshot``);
+    ``base`` is the identity of the file the last publish swapped in (:func:`snapshot_identity`: inode, size and
+    modification time; not a table, which BI tools would list among the marts);
     ``regions`` the ``(region, region_level)`` whose rows changed in the warehouse since then; ``tables`` says,
     for each table updated that way, the columns of its row groups: every group holding a row of a changed
     region, in the snapshot or in the warehouse, is replaced with the warehouse's rows of that group
     (``("region", "region_level")`` for a mart whose rows depend on their own region only). Used only when the
-    previous snapshot's id is ``base``; every other table is copied whole.
+    file in place is still ``base``; every other table is copied whole.
     """
 
     base: str
@@ -55,9 +56,21 @@ class SnapshotDelta:
 
 
 @dataclass(frozen=True)
+class SwapContext:
+    """What :func:`publish_snapshot` tells ``before_swap`` about the new snapshot: its future identity (a rename
+    keeps inode, size and modification time), the snapshot it updated by region (``base``, None when copied whole)
+    and, per table updated that way, the export buckets (:func:`~pipelines.warehouse.exports.mart_bucket_sql`) of
+    the row groups it replaced."""
+
+    identity: str
+    base: str | None = None
+    changed_buckets: dict[str, frozenset[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class PublishResult:
-    """What a publish wrote: the published path, the row count of every copied table, the snapshot's id, and
-    the tables it updated by region instead of copying (see :class:`SnapshotDelta`)."""
+    """What a publish wrote: the published path, the row count of every copied table, the new file's
+    :func:`snapshot_identity`, and the tables it updated by region instead of copying (:class:`SnapshotDelta`)."""
 
     path: Path
     source: Path
@@ -98,7 +111,7 @@ def publish_snapshot(
     schemas: tuple[str, ...] = ("main",),
     *,
     storage_version: str | None = None,
-    before_swap: Callable[[Path], None] | None = None,
+    before_swap: Callable[[Path, SwapContext], None] | None = None,
     pause: Pause | None = None,
     incremental: bool = True,
     delta: SnapshotDelta | None = None,
@@ -112,15 +125,13 @@ def publish_snapshot(
     (:class:`SnapshotDelta`). Every other table is copied whole. A previous snapshot that cannot be used that
     way (another layout, unreadable) is ignored and everything is copied; ``incremental=False`` always copies
     everything (the daily full build does, so the file never keeps the free space of deleted rows for long).
-    The new snapshot gets a new id in ``govreport.snapshot`` (one row: ``snapshot_id``, ``published_at``,
-    ``based_on``, ``regions_updated``).
 
     Tables are copied with CREATE TABLE AS (types kept, NOT NULL restored), views are materialised
     as tables, and table/view/column comments are carried over so BI tools show descriptions. The
     source is attached read-only only for the copy transaction. Concurrent publishes to the same
     target are serialised with a lock file; stale temp files of killed publishes are removed.
     ``storage_version`` (e.g. ``"v1.1.0"``) writes a file older DuckDB readers can open.
-    ``before_swap(tmp)`` runs on the complete new snapshot just before it is swapped in (the
+    ``before_swap(tmp, context)`` runs on the complete new snapshot just before it is swapped in (the
     Parquet exports are made there, see :func:`publish_with_exports`); if it raises, nothing is swapped.
     Raises on any failure, leaving the previous published file untouched. ``pause`` is a fault-test
     hook called at ``"copying"`` (inside the copy transaction) and ``"before_replace"`` (temp file
@@ -138,9 +149,11 @@ def publish_snapshot(
         _remove_stale_temps(published)
         tmp = published.with_name(f"{published.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         previous = published if incremental and storage_version is None and published.exists() else None
+        by_region = delta if delta is not None and previous is not None and \
+            snapshot_identity(previous) == delta.base else None
         try:
             try:
-                copied = _copy_into(warehouse, tmp, schemas, storage_version, pause, previous, delta)
+                copied = _copy_into(warehouse, tmp, schemas, storage_version, pause, previous, by_region)
             except duckdb.Error:
                 if previous is None:
                     raise
@@ -150,18 +163,35 @@ def publish_snapshot(
             pause_at(pause, "before_replace")
             fsync_path(tmp)
             if before_swap is not None:
-                before_swap(tmp)
+                before_swap(tmp, SwapContext(identity=snapshot_identity(tmp),
+                                             base=by_region.base if copied.updated_by_region and by_region else None,
+                                             changed_buckets=copied.changed_buckets))
             # A WAL beside the published file could only be left by a crashed writer: never pair it
             # with the new file.
             remove_quietly(published.with_name(published.name + ".wal"))
             os.replace(tmp, published)
             fsync_path(published.parent)
+            identity = snapshot_identity(published)
         except BaseException:
             remove_quietly(tmp)
             remove_quietly(tmp.with_name(tmp.name + ".wal"))
             raise
     return PublishResult(path=published, source=warehouse, tables=copied.counts, materialised_views=copied.views,
-                         snapshot_id=copied.snapshot_id, updated_by_region=copied.updated_by_region)
+                         snapshot_id=identity, updated_by_region=copied.updated_by_region)
+
+
+def snapshot_identity(path: Path) -> str:
+    """Which file is at ``path``: its inode, size and modification time (``""`` when there is none).
+
+    A publish swaps in a new file (a new inode) and nothing else writes the snapshot, so the same identity
+    means the file the last publish wrote, unchanged since (readers open it read-only). Kept in the warehouse
+    (``raw.build_state.delta_base``) rather than in the snapshot, where BI tools would list it as a table.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def export_marts(
@@ -182,17 +212,17 @@ def export_marts(
 
 
 def _export_and_move(source: Path, export_dir: Path, tables: list[str] | None, prune: bool,
-                     pause: Pause | None = None) -> dict[str, int]:
+                     pause: Pause | None = None, marts: dict[str, MartBuckets] | None = None) -> dict[str, int]:
     """Export ``source``'s tables into a temp folder in ``export_dir``, then move them into place (the
     caller holds the export lock). ``prune`` removes exports of tables ``source`` no longer has."""
-    for stale in [*export_dir.glob(".next-*"), *export_dir.glob(".*.parquet.tmp-*")]:
+    for stale in [*export_dir.glob(".next-*"), *export_dir.glob(".*.parquet.tmp-*"), *export_dir.glob(".old-*")]:
         if stale.is_dir():
             _remove_tree(stale)
         else:
             remove_quietly(stale)
     incoming = export_dir / f".next-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     try:
-        batch = _export_to(source, incoming, tables, export_dir)
+        batch = _export_to(source, incoming, tables, export_dir, marts)
         pause_at(pause, "exports_ready")
         move_exports(batch, incoming, export_dir, prune=prune)
         fsync_path(export_dir)
@@ -201,7 +231,8 @@ def _export_and_move(source: Path, export_dir: Path, tables: list[str] | None, p
     return batch.counts
 
 
-def _export_to(source: Path, incoming: Path, tables: list[str] | None, current: Path) -> ExportBatch:
+def _export_to(source: Path, incoming: Path, tables: list[str] | None, current: Path,
+               marts: dict[str, MartBuckets] | None = None) -> ExportBatch:
     """Write the marts of ``source`` into the folder ``incoming`` (see :func:`write_exports`)."""
     con = connect_read_only(source)
     try:
@@ -217,14 +248,15 @@ def _export_to(source: Path, incoming: Path, tables: list[str] | None, current: 
             if unknown:
                 raise ValueError(f"no such table in main: {', '.join(unknown)}")
             selected = list(tables)
-        return write_exports(con, _RO, selected, incoming, current)
+        return write_exports(con, _RO, selected, incoming, current,
+                             {k: v for k, v in (marts or {}).items() if k in selected})
     finally:
         con.close()
 
 
 def publish_with_exports(
     warehouse: Path, published: Path, export_dir: Path, *, pause: Pause | None = None, incremental: bool = True,
-    delta: SnapshotDelta | None = None,
+    delta: SnapshotDelta | None = None, bucketed: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[PublishResult, dict[str, int]]:
     """Publish the snapshot (schema ``main``: marts, dimensions, ingest_quarantine) and a Parquet export
     of every table in it together, or neither; Parquet files of tables it no longer holds are removed.
@@ -234,15 +266,19 @@ def publish_with_exports(
     and the snapshot swapped in (renames in the same folders, nothing left to fail). A failure
     before that leaves the previous snapshot and the previous exports as they were. ``pause`` as
     for :func:`publish_snapshot`, plus ``"exports_ready"``; ``incremental`` and ``delta`` as for
-    :func:`publish_snapshot`.
+    :func:`publish_snapshot`. The tables of ``bucketed`` (table -> the columns that group its rows) are exported as
+    folders of buckets (:mod:`pipelines.warehouse.exports`), of which a publish by region rewrites the changed ones.
     """
     export_dir = Path(export_dir).resolve()
     export_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
 
-    def export_then_move(tmp_snapshot: Path) -> None:
+    def export_then_move(tmp_snapshot: Path, context: SwapContext) -> None:
+        marts = {name: MartBuckets(columns=tuple(columns), snapshot=context.identity, base=context.base,
+                                   changed=context.changed_buckets.get(name))
+                 for name, columns in (bucketed or {}).items()}
         with _exclusive_lock(export_dir / ".export.lock"):
-            counts.update(_export_and_move(tmp_snapshot, export_dir, None, prune=True, pause=pause))
+            counts.update(_export_and_move(tmp_snapshot, export_dir, None, prune=True, pause=pause, marts=marts))
 
     result = publish_snapshot(warehouse, published, before_swap=export_then_move, pause=pause, incremental=incremental,
                               delta=delta)
@@ -281,26 +317,23 @@ _ROW_BY_ROW_INSERTS = 8
 class _Copied:
     counts: dict[str, int]
     views: list[str]
-    snapshot_id: str
     updated_by_region: list[str]
-
-
-SNAPSHOT_INFO = "govreport.snapshot"  # one row in every published snapshot: its id, time, base and regions updated
+    changed_buckets: dict[str, frozenset[int]] = field(default_factory=dict)
 
 
 def _copy_into(
     warehouse: Path, tmp: Path, schemas: tuple[str, ...], storage_version: str | None, pause: Pause | None = None,
-    previous: Path | None = None, delta: SnapshotDelta | None = None,
+    previous: Path | None = None, by_region: SnapshotDelta | None = None,
 ) -> _Copied:
     """Copy the schemas of ``warehouse`` into a new DuckDB file ``tmp``; checkpoint and close it.
 
     With ``previous`` (the current snapshot) ``tmp`` starts as a copy of it: relations the warehouse no
-    longer has are dropped, :data:`MERGED_TABLES` are merged (:func:`_merge_table`), the tables of ``delta``
-    updated by region when ``previous`` is its base (:func:`_update_by_region`), all others replaced.
+    longer has are dropped, :data:`MERGED_TABLES` are merged (:func:`_merge_table`), the tables of ``by_region``
+    (whose base ``previous`` is) updated by region (:func:`_update_by_region`), all others replaced.
     """
     if previous is not None:
         shutil.copyfile(previous, tmp)
-    snapshot_id = uuid.uuid4().hex
+    by_region = by_region if previous is not None else None
     con = connect_duckdb(memory_limit=publish_memory_limit(), preserve_insertion_order=False)
     try:
         con.execute(f"ATTACH {quote_literal(str(warehouse))} AS {_SRC} (READ_ONLY)")
@@ -310,11 +343,11 @@ def _copy_into(
         comments = _column_comments(con, _SRC, schemas)
         not_null = _not_null_columns(con, _SRC, schemas)
         existing = _relations(con, _DST, schemas) if previous is not None else {}
-        by_region = delta if delta is not None and previous is not None and _snapshot_id(con) == delta.base else None
         if by_region is not None:
             _changed_regions_table(con, by_region.regions)
         views: list[str] = []
         updated: list[str] = []
+        changed_buckets: dict[str, frozenset[int]] = {}
         con.execute("BEGIN TRANSACTION")
         for schema, name in sorted(set(existing) - set(relations)):
             con.execute(f"DROP TABLE {_DST}.{quote_ident(schema)}.{quote_ident(name)}")
@@ -332,7 +365,7 @@ def _copy_into(
             if same_columns and spec is not None:
                 _merge_table(con, rel, [c for c, _t in columns if c != spec.large], spec.key)
             elif same_columns and groups is not None:
-                _update_by_region(con, rel, groups)
+                changed_buckets[_key(schema, name)] = _update_by_region(con, rel, groups)
                 updated.append(_key(schema, name))
             else:
                 con.execute(f"DROP TABLE IF EXISTS {_DST}.{rel}")
@@ -351,7 +384,6 @@ def _copy_into(
                                 f"{quote_literal(text) if text else 'NULL'}")
             if i == 0:
                 pause_at(pause, "copying")
-        _write_snapshot_info(con, snapshot_id, by_region)
         con.execute("COMMIT")
         con.execute(f"DETACH {_SRC}")  # release the building warehouse as early as possible
         counts = {
@@ -366,7 +398,7 @@ def _copy_into(
         con.execute(f"DETACH {_DST}")
     finally:
         con.close()
-    return _Copied(counts=counts, views=views, snapshot_id=snapshot_id, updated_by_region=updated)
+    return _Copied(counts=counts, views=views, updated_by_region=updated, changed_buckets=changed_buckets)
 
 
 _CHANGED_REGIONS = "__govreport_changed_regions"
@@ -379,9 +411,10 @@ def _changed_regions_table(con: duckdb.DuckDBPyConnection, regions: list[tuple[s
         con.executemany(f"INSERT INTO {_CHANGED_REGIONS} VALUES (?, ?)", [list(r) for r in regions])
 
 
-def _update_by_region(con: duckdb.DuckDBPyConnection, rel: str, groups: tuple[str, ...]) -> None:
+def _update_by_region(con: duckdb.DuckDBPyConnection, rel: str, groups: tuple[str, ...]) -> frozenset[int]:
     """Replace the row groups of ``_DST.rel`` that hold a row of a changed region (before or after) with the
-    source's rows of those groups; groups are rows equal on the ``groups`` columns (NULLs equal)."""
+    source's rows of those groups; groups are rows equal on the ``groups`` columns (NULLs equal). Returns the
+    export bucket numbers of the replaced groups."""
     keys = ", ".join(quote_ident(c) for c in groups)
     in_changed = f"(region, region_level) IN (SELECT region, region_level FROM {_CHANGED_REGIONS})"
     con.execute(f"CREATE OR REPLACE TEMP TABLE __govreport_groups AS "
@@ -391,30 +424,9 @@ def _update_by_region(con: duckdb.DuckDBPyConnection, rel: str, groups: tuple[st
     in_groups = f"EXISTS (SELECT 1 FROM __govreport_groups AS g WHERE {same})"
     con.execute(f"DELETE FROM {_DST}.{rel} AS t WHERE {in_groups}")
     con.execute(f"INSERT INTO {_DST}.{rel} BY NAME SELECT t.* FROM {_SRC}.{rel} AS t WHERE {in_groups}")
+    buckets = con.execute(f"SELECT DISTINCT {mart_bucket_sql(groups)} FROM __govreport_groups").fetchall()
     con.execute("DROP TABLE __govreport_groups")
-
-
-def _snapshot_id(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The id ``_DST``'s publish wrote into it (None: a snapshot of an older layout)."""
-    schema, table = SNAPSHOT_INFO.split(".")
-    present = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-                          "AND table_name = ?", [_DST, schema, table]).fetchone()[0]
-    if not present:
-        return None
-    row = con.execute(f"SELECT snapshot_id FROM {_DST}.{SNAPSHOT_INFO}").fetchone()
-    return row[0] if row else None
-
-
-def _write_snapshot_info(con: duckdb.DuckDBPyConnection, snapshot_id: str, delta: SnapshotDelta | None) -> None:
-    """Replace ``govreport.snapshot`` of ``_DST`` with this publish's row."""
-    schema = SNAPSHOT_INFO.split(".")[0]
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_DST}.{schema}")
-    con.execute(f"CREATE OR REPLACE TABLE {_DST}.{SNAPSHOT_INFO} (snapshot_id VARCHAR NOT NULL, "
-                "published_at TIMESTAMP WITH TIME ZONE NOT NULL, based_on VARCHAR, regions_updated INTEGER)")
-    con.execute(f"COMMENT ON TABLE {_DST}.{SNAPSHOT_INFO} IS 'This snapshot: its id, when it was published, and "
-                "the snapshot it updated region by region (based_on, regions_updated; NULL when it was copied whole)'")
-    con.execute(f"INSERT INTO {_DST}.{SNAPSHOT_INFO} VALUES (?, now(), ?, ?)",
-                [snapshot_id, delta.base if delta else None, len(delta.regions) if delta else None])
+    return frozenset(int(b) for (b,) in buckets)
 
 
 def _merge_table(con: duckdb.DuckDBPyConnection, rel: str, compared: list[str], key: str) -> None:

@@ -6,7 +6,9 @@ read-only while publishes happen, and a publisher killed part-way through.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,12 +20,14 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from pipelines.warehouse.exports import mart_bucket_name, mart_bucket_sql
 from pipelines.warehouse.publish import (
     SnapshotDelta,
     connect_read_only,
     export_marts,
     publish_snapshot,
     publish_with_exports,
+    snapshot_identity,
 )
 from tests.paths import PROJECT_ROOT
 
@@ -115,12 +119,9 @@ def test_publish_copies_main_tables_views_and_comments(tmp_path: Path) -> None:
     con = connect_read_only(published)
     try:
         tables = con.execute(
-            "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
+            "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY table_name"
         ).fetchall()
-        # the snapshot names itself: a new id per publish, copied whole (no base)
-        assert con.execute("SELECT snapshot_id, based_on, regions_updated FROM govreport.snapshot").fetchall() == [
-            (result.snapshot_id, None, None)]
-        assert len(result.snapshot_id) == 32 and result.updated_by_region == []
+        assert result.updated_by_region == [] and result.snapshot_id == snapshot_identity(published) != ""
         assert tables == [
             ("main", "dim_indicator", None),
             ("main", "fct_doubled", None),
@@ -538,17 +539,16 @@ def test_a_publish_by_region_replaces_only_the_changed_regions_rows_and_their_gr
         ("gdp_growth", 2023, "南京市", "city", None, 4), ("gdp_growth", 2023, "常州市", "city", None, 1),
         ("gdp_growth", 2023, "无锡市", "city", None, 2), ("gdp_growth", 2023, "苏州市", "city", None, 3)]
     assert second.tables == {"fct_facts": 4, "fct_ranks": 5}
+    assert second.snapshot_id == snapshot_identity(published)
     with connect_read_only(published) as con:
-        assert con.execute("SELECT snapshot_id, based_on, regions_updated FROM govreport.snapshot").fetchall() == [
-            (second.snapshot_id, first.snapshot_id, 3)]
         assert con.execute("SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'fct_facts' "
                            "AND comment IS NOT NULL").fetchall() == [("value", "数值")]
         assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'fct_facts'").fetchall() == [("事实",)]
 
 
 def test_a_publish_by_region_on_another_base_copies_every_table(tmp_path: Path) -> None:
-    """A delta whose base is not the snapshot in place (another publish came between, a file put there by hand)
-    is not applied: every table is copied whole, so the snapshot equals the warehouse."""
+    """A delta whose base is not the file in place (another publish came between, a file put there or opened for
+    writing by hand) is not applied: every table is copied whole, so the snapshot equals the warehouse."""
     warehouse, published = tmp_path / "wh.duckdb", tmp_path / "p.duckdb"
     _regional_warehouse(warehouse)
     publish_snapshot(warehouse, published)
@@ -559,5 +559,58 @@ def test_a_publish_by_region_on_another_base_copies_every_table(tmp_path: Path) 
                                                                        tables=_BY_REGION))
     assert result.updated_by_region == []
     assert ("无锡市", "city", 2023, 9.9) in _rows(published, "fct_facts")
-    with connect_read_only(published) as con:
-        assert con.execute("SELECT based_on FROM govreport.snapshot").fetchall() == [(None,)]
+
+    # the file in place was written since the last publish (here: a copy of it put there): not its base either
+    before = result.snapshot_id
+    shutil.copyfile(published, tmp_path / "copy.duckdb")
+    os.replace(tmp_path / "copy.duckdb", published)
+    assert snapshot_identity(published) != before
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE fct_facts SET value = 8.8 WHERE region = '无锡市'")
+    con.close()
+    result = publish_snapshot(warehouse, published, delta=SnapshotDelta(base=before, regions=[("南京市", "city")],
+                                                                       tables=_BY_REGION))
+    assert result.updated_by_region == [] and ("无锡市", "city", 2023, 8.8) in _rows(published, "fct_facts")
+
+
+def _parquet_rows(folder: Path) -> list[tuple]:
+    con = duckdb.connect()
+    try:
+        return con.execute(f"SELECT * FROM read_parquet('{folder}/*.parquet') ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+
+
+def test_region_scoped_marts_are_exported_in_buckets_and_a_publish_by_region_rewrites_only_the_changed(
+        tmp_path: Path) -> None:
+    """fct_facts and fct_ranks become folders of buckets (a file of the old layout is removed); a publish by region
+    writes only the buckets of the groups it replaced, and the folders always hold exactly the snapshot's rows."""
+    warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "p.duckdb", tmp_path / "exports"
+    _regional_warehouse(warehouse)
+    exports.mkdir()
+    (exports / "fct_facts.parquet").write_bytes(b"old layout")
+    first, counts = publish_with_exports(warehouse, published, exports, bucketed=_BY_REGION)
+    assert not (exports / "fct_facts.parquet").exists() and counts == {"fct_facts": 4, "fct_ranks": 4}
+    for table in _BY_REGION:
+        assert _parquet_rows(exports / table) == _rows(published, table)
+        manifest = json.loads((exports / table / ".export.json").read_text(encoding="utf-8"))
+        assert manifest["snapshot"] == first.snapshot_id and manifest["columns"] == list(_BY_REGION[table])
+    before = {p: p.stat().st_mtime_ns for p in exports.glob("fct_*/*.parquet")}
+    assert 2 <= len(before) <= 8  # whole groups per bucket: the three cities and the province, two rank groups
+
+    con = duckdb.connect(str(warehouse))
+    con.execute("UPDATE fct_facts SET value = 4.7 WHERE region = '南京市'")
+    con.execute("UPDATE fct_ranks SET rank_in_level = rank_in_level + 1 WHERE indicator_id = 'gdp_growth'")
+    con.close()
+    time.sleep(0.01)
+    second, _ = publish_with_exports(warehouse, published, exports, bucketed=_BY_REGION, delta=SnapshotDelta(
+        base=first.snapshot_id, regions=[("南京市", "city")], tables=_BY_REGION))
+    assert second.updated_by_region == ["fct_facts", "fct_ranks"]
+    for table in _BY_REGION:
+        assert _parquet_rows(exports / table) == _rows(published, table)
+    rewritten = sorted(f"{p.parent.name}/{p.name}" for p, t in before.items() if p.stat().st_mtime_ns != t)
+    with duckdb.connect() as con:  # the bucket of 南京市's rows, and of the gdp_growth 2023 group of cities
+        bucket = {t: con.execute(f"SELECT {mart_bucket_sql(cols)} FROM (SELECT 'gdp_growth' AS indicator_id, 2023 AS "
+                                 "year, '南京市' AS region, 'city' AS region_level, NULL::VARCHAR AS unit)").fetchone()[0]
+                  for t, cols in _BY_REGION.items()}
+    assert rewritten == sorted(f"{t}/{mart_bucket_name(b)}.parquet" for t, b in bucket.items())
