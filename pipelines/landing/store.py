@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 DOCUMENT_FILE = "document.json"
 EXTRACTION_FILE = "extraction.json"
 READY_FILE = "ready.json"
+READY_INDEX = ".ready-index.json"  # the last listing's markers, by their stat (see LandingStore.ready_partitions)
 SOURCE_FILE = "source.json"
 
 
@@ -41,6 +43,25 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def _read_index(path: Path) -> dict[str, list]:
+    """The markers of the last listing (empty when there is none or it cannot be read: every marker is read)."""
+    try:
+        index = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
+def _write_index(path: Path, index: dict[str, list]) -> None:
+    """Replace the marker index (a cache: a failed write costs the next listing its reads, nothing else)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_bytes(json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _dump(obj: Any) -> bytes:
@@ -134,17 +155,38 @@ class LandingStore:
             _atomic_write(self.partition_dir(partition_key) / READY_FILE, _dump(marker))
 
     def ready_partitions(self) -> dict[str, StagedPartition]:
-        """Every partition whose ingest and extraction are both staged, by partition key."""
+        """Every partition whose ingest and extraction are both staged, by partition key.
+
+        A marker is read only when it is new or was written again since the last listing: the key and stage hash
+        of every marker are kept in ``<root>/.ready-index.json`` with the marker's inode, modification time and
+        size (a marker is always written to a new file and renamed into place, so a rewritten one never matches).
+        At 10,000 partitions reading every marker took 0.9 s of a 1.4 s listing.
+        """
         found: dict[str, StagedPartition] = {}
         base = self.root / "partitions"
         if not base.exists():
             return found
+        index_path = self.root / READY_INDEX
+        known = _read_index(index_path)
+        seen: dict[str, list] = {}
         # os.walk, not Path.rglob: at 10,000 partitions rglob took 3.0 s of a 3.7 s load with nothing to load
         for folder, _subfolders, files in os.walk(base):
-            if READY_FILE in files:
-                marker = Path(folder) / READY_FILE
-                info = json.loads(marker.read_bytes())
-                found[info["partition_key"]] = StagedPartition(info["partition_key"], info["stage_sha"], marker.parent)
+            if READY_FILE not in files:
+                continue
+            marker = os.path.join(folder, READY_FILE)
+            try:
+                st = os.stat(marker)
+            except FileNotFoundError:  # removed since the folder was listed
+                continue
+            rel = os.path.relpath(marker, self.root)
+            entry = known.get(rel)
+            if not (isinstance(entry, list) and len(entry) == 5 and entry[:3] == [st.st_ino, st.st_mtime_ns, st.st_size]):
+                info = json.loads(Path(marker).read_bytes())
+                entry = [st.st_ino, st.st_mtime_ns, st.st_size, info["partition_key"], info["stage_sha"]]
+            seen[rel] = entry
+            found[entry[3]] = StagedPartition(entry[3], entry[4], Path(folder))
+        if seen != known:
+            _write_index(index_path, seen)
         return found
 
     def remove(self, partition_key: str) -> None:
