@@ -164,15 +164,8 @@ def move_exports(batch: ExportBatch, incoming: Path, export_dir: Path, prune: bo
         _move_mart_folder(folder_update, incoming, export_dir)
     for update in batch.buckets:
         folder = export_dir / update.folder
-        folder.mkdir(exist_ok=True)
-        for bucket in update.written:
-            os.replace(incoming / update.folder / f"{bucket}.parquet", folder / f"{bucket}.parquet")
-        for bucket in update.removed:
-            remove_quietly(folder / f"{bucket}.parquet")
-        fsync_path(folder)
-        manifest_tmp = folder / f"{BUCKET_MANIFEST}.tmp"
-        manifest_tmp.write_text(json.dumps({"buckets": update.fingerprints}, sort_keys=True), encoding="utf-8")
-        os.replace(manifest_tmp, folder / BUCKET_MANIFEST)
+        _move_buckets(incoming / update.folder, folder, update.written, update.removed)
+        _save_manifest(folder, BUCKET_MANIFEST, {"buckets": update.fingerprints})
     if prune:
         for old in export_dir.glob("*.parquet"):
             if old.stem not in batch.counts or old.stem in folders:  # gone, or now a folder
@@ -252,31 +245,10 @@ def _stream_buckets(con: duckdb.DuckDBPyConnection, relation: str, split: TextBu
     """
     selected = ", ".join(quote_ident(c) for c in split.columns)
     wanted = ", ".join(map(quote_literal, sorted(buckets)))
-    staging = target / ".partitioned"
-    saved = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in _PARTITIONED_WRITE_SETTINGS}
-    for name, value in _PARTITIONED_WRITE_SETTINGS.items():
-        con.execute(f"SET {name} = {value}")
-    try:
-        con.execute(
-            f"COPY (SELECT {split.bucket_sql()} AS __bucket, {selected} FROM {relation} "
-            f"WHERE {split.bucket_sql()} IN ({wanted})) TO {quote_literal(str(staging))} "
-            "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (__bucket), WRITE_PARTITION_COLUMNS false, "
-            "ROW_GROUP_SIZE_BYTES '8MB')")
-    finally:
-        for name, value in saved.items():
-            con.execute(f"SET {name} = {quote_literal(str(value))}")
-    for bucket in sorted(buckets):
-        parts = sorted((staging / f"__bucket={bucket}").glob("*.parquet"))
-        destination = target / f"{bucket}.parquet"
-        if len(parts) == 1:
-            os.replace(parts[0], destination)
-        else:  # several files (DuckDB closed and reopened one) or none (cannot happen: the bucket has rows)
-            sources = "[" + ", ".join(quote_literal(str(p)) for p in parts) + "]"
-            select = (f"SELECT * FROM read_parquet({sources})" if parts
-                      else f"SELECT {selected} FROM {relation} WHERE false")
-            _copy(con, select, destination)
-        fsync_path(destination)
-    shutil.rmtree(staging, ignore_errors=True)
+    written = _partitioned_copy(con, f"SELECT {split.bucket_sql()} AS __bucket, {selected} FROM {relation} "
+                                     f"WHERE {split.bucket_sql()} IN ({wanted})", target, _PARTITIONED_WRITE_SETTINGS)
+    for bucket in sorted(buckets - written):  # cannot happen (a wanted bucket has rows): an empty file, not none
+        _copy(con, f"SELECT {selected} FROM {relation} WHERE false", target / f"{bucket}.parquet")
 
 
 _PARTITIONED_WRITE_SETTINGS = {"partitioned_write_flush_threshold": 4, "partitioned_write_max_open_files": 300,
@@ -297,8 +269,8 @@ def _write_mart_buckets(con: duckdb.DuckDBPyConnection, relation: str, name: str
                and saved.get("columns") == list(spec.columns) and saved.get("duckdb") == duckdb.__version__)
     update = FolderUpdate(table=name, manifest=manifest, whole=not in_step)
     if not in_step:
-        _partitioned_copy(con, f"SELECT printf('%02x', {bucket}) AS __bucket, * FROM {relation}", target)
-        update.written = sorted(p.stem for p in target.glob("*.parquet"))
+        update.written = sorted(_partitioned_copy(con, f"SELECT printf('%02x', {bucket}) AS __bucket, * "
+                                                       f"FROM {relation}", target, _MART_WRITE_SETTINGS))
         return update, total
     for number in sorted(spec.changed or ()):
         b = mart_bucket_name(number)
@@ -322,16 +294,11 @@ def _move_mart_folder(update: FolderUpdate, incoming: Path, export_dir: Path) ->
             os.replace(folder, previous)
         os.replace(incoming / update.table, folder)
         shutil.rmtree(previous, ignore_errors=True)
+        fsync_path(folder)
     else:
         remove_quietly(folder / MART_MANIFEST)
-        for b in update.written:
-            os.replace(incoming / update.table / f"{b}.parquet", folder / f"{b}.parquet")
-        for b in update.removed:
-            remove_quietly(folder / f"{b}.parquet")
-    fsync_path(folder)
-    manifest_tmp = folder / f"{MART_MANIFEST}.tmp"
-    manifest_tmp.write_text(json.dumps(update.manifest, sort_keys=True), encoding="utf-8")
-    os.replace(manifest_tmp, folder / MART_MANIFEST)
+        _move_buckets(incoming / update.table, folder, update.written, update.removed)
+    _save_manifest(folder, MART_MANIFEST, update.manifest)
 
 
 # A mart's rows are short: buffered by 20,000 per bucket, the whole write of the largest mart at 10,000 reports took
@@ -339,12 +306,12 @@ def _move_mart_folder(update: FolderUpdate, incoming: Path, export_dir: Path) ->
 _MART_WRITE_SETTINGS = {"partitioned_write_flush_threshold": 20000, "partitioned_write_max_open_files": 300}
 
 
-def _partitioned_copy(con: duckdb.DuckDBPyConnection, select: str, target: Path) -> None:
-    """Write ``select``'s rows (a ``__bucket`` column first) to ``target/<bucket>.parquet`` in one pass
-    (DuckDB's ``PARTITION_BY``)."""
+def _partitioned_copy(con: duckdb.DuckDBPyConnection, select: str, target: Path, settings: dict[str, int]) -> set[str]:
+    """Write ``select``'s rows (a ``__bucket`` column first) to ``target/<bucket>.parquet`` in one pass (DuckDB's
+    ``PARTITION_BY``, under ``settings``); the buckets written (those with rows)."""
     staging = target / ".partitioned"
-    saved = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in _MART_WRITE_SETTINGS}
-    for name, value in _MART_WRITE_SETTINGS.items():
+    saved = {k: con.execute(f"SELECT current_setting('{k}')").fetchone()[0] for k in settings}
+    for name, value in settings.items():
         con.execute(f"SET {name} = {value}")
     try:
         con.execute(f"COPY ({select}) TO {quote_literal(str(staging))} (FORMAT parquet, COMPRESSION zstd, "
@@ -352,17 +319,37 @@ def _partitioned_copy(con: duckdb.DuckDBPyConnection, select: str, target: Path)
     finally:
         for name, value in saved.items():
             con.execute(f"SET {name} = {quote_literal(str(value))}")
+    written: set[str] = set()
     for part_dir in sorted(staging.glob("__bucket=*")):
         bucket = part_dir.name.split("=", 1)[1]
         parts = sorted(part_dir.glob("*.parquet"))
         destination = target / f"{bucket}.parquet"
         if len(parts) == 1:
             os.replace(parts[0], destination)
-        else:
+        else:  # DuckDB closed a bucket's file and opened another
             _copy(con, "SELECT * FROM read_parquet([" + ", ".join(quote_literal(str(p)) for p in parts) + "])",
                   destination)
         fsync_path(destination)
+        written.add(bucket)
     shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _move_buckets(source: Path, folder: Path, written: list[str], removed: list[str]) -> None:
+    """Move the ``written`` buckets from ``source`` into ``folder`` and delete the ``removed`` ones there."""
+    folder.mkdir(exist_ok=True)
+    for bucket in written:
+        os.replace(source / f"{bucket}.parquet", folder / f"{bucket}.parquet")
+    for bucket in removed:
+        remove_quietly(folder / f"{bucket}.parquet")
+    fsync_path(folder)
+
+
+def _save_manifest(folder: Path, name: str, content: dict) -> None:
+    """Write ``folder/name`` (JSON) by a rename: last, after the files it describes."""
+    tmp = folder / f"{name}.tmp"
+    tmp.write_text(json.dumps(content, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, folder / name)
 
 
 def _read_json(path: Path) -> dict:
