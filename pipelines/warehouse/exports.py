@@ -258,7 +258,10 @@ _PARTITIONED_WRITE_SETTINGS = {"partitioned_write_flush_threshold": 4, "partitio
 def _write_mart_buckets(con: duckdb.DuckDBPyConnection, relation: str, name: str, spec: MartBuckets,
                         incoming: Path, current: Path) -> tuple[FolderUpdate, int]:
     """Write ``name``'s buckets into ``incoming/name/``: the changed ones when ``current/name`` is the export of
-    ``spec.base`` made with this DuckDB's ``hash``, else all of them; the update and the table's row count."""
+    ``spec.base`` made with this DuckDB's ``hash``, else all of them; the update and the table's row count.
+
+    Bucket ``00`` is always there, with no rows when none fall in it, so that the folder of an empty mart still
+    holds its columns (``read_parquet('<table>/*.parquet')`` fails on a folder without files)."""
     bucket = mart_bucket_sql(spec.columns)
     manifest = {"snapshot": spec.snapshot, "columns": list(spec.columns), "duckdb": duckdb.__version__}
     target = incoming / name
@@ -269,13 +272,16 @@ def _write_mart_buckets(con: duckdb.DuckDBPyConnection, relation: str, name: str
                and saved.get("columns") == list(spec.columns) and saved.get("duckdb") == duckdb.__version__)
     update = FolderUpdate(table=name, manifest=manifest, whole=not in_step)
     if not in_step:
-        update.written = sorted(_partitioned_copy(con, f"SELECT printf('%02x', {bucket}) AS __bucket, * "
-                                                       f"FROM {relation}", target, _MART_WRITE_SETTINGS))
+        written = _partitioned_copy(con, f"SELECT printf('%02x', {bucket}) AS __bucket, * FROM {relation}", target,
+                                    _MART_WRITE_SETTINGS)
+        if mart_bucket_name(0) not in written:
+            _copy(con, f"SELECT * FROM {relation} WHERE false", target / f"{mart_bucket_name(0)}.parquet")
+        update.written = sorted(written | {mart_bucket_name(0)})
         return update, total
     for number in sorted(spec.changed or ()):
         b = mart_bucket_name(number)
         rows = _copy(con, f"SELECT * FROM {relation} WHERE {bucket} = {int(number)}", target / f"{b}.parquet")
-        if rows:
+        if rows or number == 0:  # bucket 00 stays, empty or not
             update.written.append(b)
         else:  # the bucket's groups are gone
             remove_quietly(target / f"{b}.parquet")

@@ -614,3 +614,30 @@ def test_region_scoped_marts_are_exported_in_buckets_and_a_publish_by_region_rew
                                  "year, '南京市' AS region, 'city' AS region_level, NULL::VARCHAR AS unit)").fetchone()[0]
                   for t, cols in _BY_REGION.items()}
     assert rewritten == sorted(f"{t}/{mart_bucket_name(b)}.parquet" for t, b in bucket.items())
+
+
+def test_an_empty_mart_is_exported_as_a_folder_that_still_reads_as_a_table(tmp_path: Path) -> None:
+    """A mart without rows (fct_value_conflicts on a small corpus) keeps one empty bucket with its columns, whole or
+    after a publish by region emptied it, so readers of the folder get an empty table, not an error."""
+    warehouse, published, exports = tmp_path / "wh.duckdb", tmp_path / "p.duckdb", tmp_path / "exports"
+    _regional_warehouse(warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("CREATE TABLE fct_empty AS SELECT * FROM fct_facts WHERE false")
+    con.close()
+    by_region = {**_BY_REGION, "fct_empty": ("region", "region_level")}
+    first, counts = publish_with_exports(warehouse, published, exports, bucketed=by_region)
+    assert counts["fct_empty"] == 0
+    with duckdb.connect() as con:
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{exports / 'fct_empty'}/*.parquet')").fetchone() == (0,)
+        assert [c[0] for c in con.execute(f"DESCRIBE SELECT * FROM '{exports / 'fct_empty'}/*.parquet'").fetchall()] == [
+            "region", "region_level", "year", "value"]
+    # every row of fct_facts gone by region: its folder keeps bucket 00, empty
+    con = duckdb.connect(str(warehouse))
+    regions = con.execute("SELECT DISTINCT region, region_level FROM fct_facts").fetchall()
+    con.execute("DELETE FROM fct_facts")
+    con.close()
+    second, counts = publish_with_exports(warehouse, published, exports, bucketed=by_region, delta=SnapshotDelta(
+        base=first.snapshot_id, regions=regions, tables=by_region))
+    assert "fct_facts" in second.updated_by_region and counts["fct_facts"] == 0
+    assert sorted(p.name for p in (exports / "fct_facts").glob("*.parquet")) == ["00.parquet"]
+    assert _parquet_rows(exports / "fct_facts") == []
