@@ -369,9 +369,9 @@ def _read_json(path: Path) -> dict:
 def _saved_fingerprints(folder: Path) -> dict[str, dict[str, str]]:
     """The row fingerprints, by bucket, of the export in ``folder``; empty when there are none or they cannot be read."""
     try:
-        saved = json.loads((folder / BUCKET_MANIFEST).read_text(encoding="utf-8"))["buckets"]
+        saved = _read_json(folder / BUCKET_MANIFEST)["buckets"]
         return {str(b): {str(k): str(v) for k, v in rows.items()} for b, rows in saved.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (KeyError, TypeError, AttributeError):
         return {}
 
 

@@ -358,13 +358,13 @@ def _copy_into(
             rel = f"{quote_ident(schema)}.{quote_ident(name)}"
             spec = MERGED_TABLES.get(name) if storage_version is None else None
             groups = by_region.tables.get(_key(schema, name)) if by_region is not None else None
-            same_columns = (spec is not None or groups is not None) and (schema, name) in existing and \
-                _columns(con, _SRC, schema, name) == _columns(con, _DST, schema, name)
-            columns = _columns(con, _SRC, schema, name) if same_columns else []
-            merged = same_columns
-            if same_columns and spec is not None:
+            # merged into the previous snapshot's table (row by row, or by region) when its columns are the source's
+            mergeable = (spec is not None or groups is not None) and (schema, name) in existing
+            columns = _columns(con, _SRC, schema, name) if mergeable else []
+            merged = mergeable and columns == _columns(con, _DST, schema, name)
+            if merged and spec is not None:
                 _merge_table(con, rel, [c for c, _t in columns if c != spec.large], spec.key)
-            elif same_columns and groups is not None:
+            elif merged and groups is not None:
                 changed_buckets[_key(schema, name)] = _update_by_region(con, rel, groups)
                 updated.append(_key(schema, name))
             else:
