@@ -49,6 +49,7 @@ class _Stage:
     kept: int = 0  # dbt assets an incremental build left as they were (seeds, views)
     tests: int = 0
     tests_failed: int = 0
+    tests_warned: int = 0  # failed tests of severity warn: dbt's build goes on, the run succeeds
     skipped: str = ""  # why the stage did nothing (dbt build with unchanged inputs)
     mode: str = ""  # dbt build: "full (why)" or "incremental, N regions changed"
 
@@ -106,11 +107,14 @@ class Progress:
             self._stages[step] = _Stage(STAGES[step], time.monotonic())
             self._draw(self._stages[step], force=True)
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            passed = event.asset_check_evaluation_data.passed
+            evaluation = event.asset_check_evaluation_data
+            passed = evaluation.passed
+            warned = not passed and evaluation.severity == dg.AssetCheckSeverity.WARN
             stage = self._stages.get(step)
             if stage is not None:
                 stage.tests += 1
-                stage.tests_failed += 0 if passed else 1
+                stage.tests_warned += warned
+                stage.tests_failed += not passed and not warned
                 self._draw(stage)
             else:
                 self._checks[0 if passed else 1] += 1
@@ -184,7 +188,8 @@ def stage_summary(step: str, stage: _Stage) -> str:
     if stage.skipped:
         return stage.skipped
     if step == "dbt_models":
-        failed = f", {stage.tests_failed} failed" if stage.tests_failed else ""
+        failed = (f", {stage.tests_failed} failed" if stage.tests_failed else "") + (
+            f", {stage.tests_warned} warned" if stage.tests_warned else "")
         kept = f", {stage.kept} seeds and views kept" if stage.kept else ""
         return (f"{stage.built} models and seeds built{kept}, {stage.tests} tests{failed}"
                 + (f"; {stage.mode}" if stage.mode else ""))
