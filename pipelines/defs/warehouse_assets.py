@@ -148,7 +148,8 @@ def dbt_models(context: dg.AssetExecutionContext, warehouse: WarehouseResource, 
     the last complete build changed (``raw.pending_regions``), unless the dbt project or the corrections
     changed or the run is forced (``--full-refresh``); an incremental build leaves the seeds and views as the
     last complete build made them and skips the tests that read only seeds (:func:`incremental_build_args`).
-    The data tests always test whole marts.
+    In an incremental build the generic tests on the incremental models read only the rows it changed (the pending
+    regions' groups, ``dbt_project/macros/tests_on_changed_rows.sql``); a full build tests every row.
     """
     manifest = _manifest_json()
     selection, indirect = get_subset_selection_for_context(
