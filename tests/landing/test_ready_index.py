@@ -1,12 +1,19 @@
-"""Listing the staged partitions reads a ready marker only when it is new or was written again."""
+"""Listing the staged partitions lists a folder again only when it changed, and reads a ready marker only when
+it is new or was written again (``LandingStore.ready_partitions`` and its ``.ready-index.json``)."""
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
+import pytest
+
+from pipelines.landing import store as store_module
 from pipelines.landing.store import READY_FILE, READY_INDEX, LandingStore
+
+HOUR_NS = 3600 * 10**9
 
 
 def _stage(store: LandingStore, key: str, facts: list[dict]) -> str:
@@ -14,13 +21,43 @@ def _stage(store: LandingStore, key: str, facts: list[dict]) -> str:
     return store.write_extraction(key, sha, {"facts": facts, "keywords": []})
 
 
+def _age_folders(root: Path) -> None:
+    """Set every folder's time an hour back, as if the stages were written long before the listings."""
+    old = time.time_ns() - HOUR_NS
+    for folder, _subfolders, _files in os.walk(root / "partitions"):
+        os.utime(folder, ns=(old, old))
+
+
+def _listed(store: LandingStore) -> dict[str, str]:
+    return {k: v.stage_sha for k, v in store.ready_partitions().items()}
+
+
+class ScandirCount:
+    """Records the folders a listing scans."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.folders: list[str] = []
+        real = os.scandir
+
+        def counting(path):
+            self.folders.append(str(path))
+            return real(path)
+
+        monkeypatch.setattr(store_module.os, "scandir", counting)
+
+    def take(self) -> list[str]:
+        out, self.folders = self.folders, []
+        return out
+
+
 def test_markers_are_read_again_only_when_rewritten(tmp_path: Path) -> None:
     store = LandingStore(tmp_path / "landing")
     a = _stage(store, "city/南京市/2024", [])
     b = _stage(store, "city/苏州市/2024", [{"indicator_id": "gdp_growth"}])
-    listed = store.ready_partitions()
-    assert {k: v.stage_sha for k, v in listed.items()} == {"city/南京市/2024": a, "city/苏州市/2024": b}
-    assert len(json.loads((tmp_path / "landing" / READY_INDEX).read_text(encoding="utf-8"))) == 2
+    assert _listed(store) == {"city/南京市/2024": a, "city/苏州市/2024": b}
+    index = json.loads((tmp_path / "landing" / READY_INDEX).read_text(encoding="utf-8"))
+    markers = [entry[2] for entry in index["dirs"].values() if entry[2] is not None]
+    assert sorted(m[3] for m in markers) == ["city/南京市/2024", "city/苏州市/2024"]
 
     # the same file, bytes changed in place with its size and time kept: the listing trusts the index, which
     # shows the marker is not read again
@@ -28,25 +65,69 @@ def test_markers_are_read_again_only_when_rewritten(tmp_path: Path) -> None:
     st = marker.stat()
     marker.write_bytes(marker.read_bytes().replace(a.encode(), ("f" * len(a)).encode()))
     os.utime(marker, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert store.ready_partitions()["city/南京市/2024"].stage_sha == a
+    assert _listed(store)["city/南京市/2024"] == a
 
     # a stage written again is a new marker file: read
     a2 = _stage(store, "city/南京市/2024", [{"indicator_id": "gdp"}])
-    assert a2 != a and store.ready_partitions()["city/南京市/2024"].stage_sha == a2
+    assert a2 != a and _listed(store)["city/南京市/2024"] == a2
 
     # a removed partition leaves the listing and the index; a new one joins
     store.remove("city/苏州市/2024")
     c = _stage(store, "county/江宁区/2024", [])
-    assert {k: v.stage_sha for k, v in store.ready_partitions().items()} == {"city/南京市/2024": a2,
-                                                                            "county/江宁区/2024": c}
-    assert len(json.loads((tmp_path / "landing" / READY_INDEX).read_text(encoding="utf-8"))) == 2
+    assert _listed(store) == {"city/南京市/2024": a2, "county/江宁区/2024": c}
+    index = json.loads((tmp_path / "landing" / READY_INDEX).read_text(encoding="utf-8"))
+    assert "partitions/city/苏州市/2024" not in index["dirs"] and "partitions/county/江宁区/2024" in index["dirs"]
+
+
+def test_unchanged_folders_are_not_listed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = LandingStore(tmp_path / "landing")
+    keys = ["city/南京市/2024", "city/南京市/2023", "city/苏州市/2024"]
+    shas = {key: _stage(store, key, []) for key in keys}
+    _age_folders(tmp_path / "landing")
+    scans = ScandirCount(monkeypatch)
+    assert _listed(store) == shas
+    assert len(scans.take()) == 7  # partitions, city, two regions, three years
+
+    # nothing changed: no folder is listed, no marker opened
+    assert _listed(store) == shas
+    assert scans.take() == []
+
+    # a new year of 苏州市: its region folder (a new entry) and the new folder are listed, nothing else
+    shas["city/苏州市/2025"] = _stage(store, "city/苏州市/2025", [])
+    assert _listed(store) == shas
+    assert sorted(Path(p).relative_to(tmp_path / "landing").as_posix() for p in scans.take()) == [
+        "partitions/city/苏州市", "partitions/city/苏州市/2025"]
+
+    # a partition staged again (document, extraction and marker renamed into place): its folder is listed
+    _age_folders(tmp_path / "landing")
+    store.ready_partitions()
+    scans.take()
+    shas["city/南京市/2023"] = _stage(store, "city/南京市/2023", [{"indicator_id": "gdp"}])
+    assert _listed(store) == shas
+    assert [Path(p).name for p in scans.take()] == ["2023"]
+
+
+def test_a_folder_changed_just_before_a_listing_is_listed_again_next_time(tmp_path: Path) -> None:
+    """On a file system whose clock is coarse, a change in the same tick as the last listing leaves the folder's
+    time as the index has it: folders changed within the margin of that listing are not trusted."""
+    store = LandingStore(tmp_path / "landing")
+    a = _stage(store, "city/南京市/2024", [])
+    folder = store.partition_dir("city/南京市/2024")
+    assert _listed(store) == {"city/南京市/2024": a}
+    recorded = folder.stat().st_mtime_ns
+    (folder / READY_FILE).unlink()
+    os.utime(folder, ns=(recorded, recorded))  # the tick did not move
+    assert _listed(store) == {}
 
 
 def test_a_damaged_index_costs_reads_not_answers(tmp_path: Path) -> None:
     store = LandingStore(tmp_path / "landing")
     a = _stage(store, "city/南京市/2024", [])
+    _age_folders(tmp_path / "landing")
     store.ready_partitions()
     index = tmp_path / "landing" / READY_INDEX
-    for damage in ("not json", '["a list"]', '{"partitions/city/南京市/2024/ready.json": [1, 2]}'):
+    for damage in ("not json", '["a list"]', '{"partitions/city/南京市/2024/ready.json": [1, 2]}',
+                   '{"version": 2, "listed_at": 1, "dirs": {"partitions": [1, "x", null]}}',
+                   '{"version": 2, "listed_at": "soon", "dirs": []}'):
         index.write_text(damage, encoding="utf-8")
-        assert {k: v.stage_sha for k, v in store.ready_partitions().items()} == {"city/南京市/2024": a}
+        assert _listed(store) == {"city/南京市/2024": a}
