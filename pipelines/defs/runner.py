@@ -119,8 +119,9 @@ def partitions_to_run(ordered: list[str], files: dict[str, Path], settings: Pipe
     """The partitions the ingest and extract steps must run for: from the first to the last stale one.
 
     A partition is stale when its file's fingerprint, the ingest version or the extract version differ
-    from what the landing store holds (:func:`~pipelines.landing.unchanged.stale_partitions`: a stat and
-    two small JSON files per partition, no report is read). A run covers one contiguous range of the
+    from what the landing store holds (:func:`~pipelines.landing.unchanged.stale_partitions`: a stat of
+    every file, and the two small JSON files of the partitions whose landing folder changed since they were
+    last read; no report is read). A run covers one contiguous range of the
     registered order, so stale partitions far apart bring the current ones between them along; those
     are recognised again inside the steps and cost only their bookkeeping. New files are registered at
     the end of the order, so a run after adding files covers exactly the new ones. Empty when nothing is

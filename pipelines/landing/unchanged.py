@@ -182,11 +182,16 @@ def partition_is_current(
     version without a timeout. Anything else (a touched file, an old store, a version change) is not
     current, and the run's ingest and extract steps decide what to do with it.
     """
-    record = store.read_source_record(key)
+    return records_are_current(store.read_source_record(key), store.ready_marker(key), path, root, ingest_version,
+                               extract_version)
+
+
+def records_are_current(record: dict | None, marker: dict | None, path: Path, root: Path, ingest_version: str,
+                        extract_version: str) -> bool:
+    """:func:`partition_is_current` on a partition's source record and ready marker, read already."""
     if ingest_decision(record, take_fingerprint(path), source_path=str(path), root=str(root),
                        version=ingest_version) != REUSE:
         return False
-    marker = store.ready_marker(key)
     return (isinstance(marker, dict) and marker.get("extract_version") == extract_version
             and marker.get("timed_out") is False)
 
@@ -196,6 +201,14 @@ def stale_partitions(
     extract_version: str,
 ) -> list[str]:
     """The partitions among ``keys`` (in their order) that need the ingest or extract step (see
-    :func:`partition_is_current`); a key without a file in ``files`` counts as stale."""
-    return [k for k in keys if k not in files
-            or not partition_is_current(store, k, files[k], root, ingest_version, extract_version)]
+    :func:`partition_is_current`); a key without a file in ``files`` counts as stale. The records come from the
+    landing store's listing (:meth:`~pipelines.landing.store.LandingStore.partition_records`), read again only for
+    folders that changed; each file is stat'ed."""
+    records = store.partition_records()
+    stale = []
+    for key in keys:
+        source, marker = records.get(store.partition_folder_key(key), (None, None))
+        if key not in files or not records_are_current(source, marker, files[key], root, ingest_version,
+                                                       extract_version):
+            stale.append(key)
+    return stale

@@ -131,3 +131,40 @@ def test_a_damaged_index_costs_reads_not_answers(tmp_path: Path) -> None:
                    '{"version": 2, "listed_at": "soon", "dirs": []}'):
         index.write_text(damage, encoding="utf-8")
         assert _listed(store) == {"city/南京市/2024": a}
+
+
+def test_partition_records_come_from_the_index_for_unchanged_folders(tmp_path: Path) -> None:
+    """``partition_records`` (what a run checks to find stale partitions) gives each folder's source record and
+    ready marker as the store's readers would, and reads them again only in folders that changed."""
+    store = LandingStore(tmp_path / "landing")
+    key = "city/南京市/2024"
+    sha = store.write_document(key, {"report_id": key, "text": "政府工作报告"})
+    store.write_source_record(key, {"size": 12, "mtime_ns": 1})
+    store.write_extraction(key, sha, {"facts": [], "keywords": [], "extract_version": "v1"})
+    folder = store.partition_folder_key(key)
+    records = store.partition_records()
+    # the fields that decide whether the partition is current, as the readers read them
+    assert records[folder] == ({}, {"extract_version": "v1", "timed_out": False})
+    assert store.read_source_record(key) == {"size": 12, "mtime_ns": 1}
+    assert records["partitions/city"] == (None, None)
+    store.write_source_record(key, {"size": 12, "source_path": "/r/a.txt", "root": "/r", "ingest_version": "i1",
+                                    "fingerprint": {"size": 12, "mtime_ns": 1}, "checked_at_ns": 5})
+    records = store.partition_records()
+    assert records[folder][0] == {"source_path": "/r/a.txt", "root": "/r", "ingest_version": "i1",
+                                  "fingerprint": {"size": 12, "mtime_ns": 1}, "checked_at_ns": 5}
+
+    # unchanged folder (its time an hour back): the index answers, the files are not read
+    _age_folders(tmp_path / "landing")
+    store.partition_records()
+    source = store.partition_dir(key) / "source.json"
+    st = source.stat()
+    source.write_text('{"root": "/elsewhere"}', encoding="utf-8")  # in place: the folder's time does not move
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert store.partition_records()[folder][0]["root"] == "/r"
+
+    # a source record written again (renamed into place): read
+    store.write_source_record(key, {"root": "/r2"})
+    assert store.partition_records()[folder][0] == {"root": "/r2"}
+    # a document written again drops the marker (and the record until it is written): as the readers say
+    store.write_document(key, {"report_id": key, "text": "政府工作报告（修订）"})
+    assert store.partition_records()[folder] == (None, None) == (store.read_source_record(key), store.ready_marker(key))
