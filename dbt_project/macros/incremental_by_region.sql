@@ -51,3 +51,34 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  fct_target_escalation compares a region's target with its parent's, its children's and the nation's in the same
+  target group (indicator_id, measure, year). A pending region changes the groups it has or had a row in: by name
+  (any level: a region's rows take their level from dim_region) or by division code (a division known only from
+  its children's targets is named from region_codes until a report of it names it), and the groups of its targets
+  now. The pre-hook deletes all of them; the model rebuilds the groups the mart then lacks.
+#}
+{% macro delete_pending_target_groups() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as t
+        where exists (
+            select 1 from (
+                select indicator_id, measure, year from {{ this }}
+                where region in (select region from {{ source('raw', 'pending_regions') }})
+                   or admin_code in (
+                       select admin_code from {{ ref('dim_region') }}
+                       where region in (select region from {{ source('raw', 'pending_regions') }})
+                       union
+                       select admin_code from {{ this }}
+                       where region in (select region from {{ source('raw', 'pending_regions') }})
+                   )
+                union
+                select indicator_id, measure, period_year from {{ ref('int_indicator_values') }}
+                where region in (select region from {{ source('raw', 'pending_regions') }})
+                  and kind = 'target' and not is_multi_year and value_mid is not null
+            ) as g
+            where g.indicator_id = t.indicator_id and g.measure is not distinct from t.measure and g.year = t.year
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -7,7 +7,14 @@
   within the same measure and standard unit. A range target counts by its midpoint (5–5.5% → 5.25).
   A division with children's targets but no target (or no report) of its own still gets a row for the spread.
   Grain: region, indicator_id, measure, year.
+
+  Incremental by target group (indicator_id, measure, year): every row depends only on the targets of its own group
+  (its parent's, its children's, the nation's) and on dim_region, whose rows change only for pending regions. The
+  pre-hook delete_pending_target_groups deletes every group a pending region is or was in (macros/
+  incremental_by_region.sql); the build then computes the groups the mart lacks. The daily full build recomputes
+  everything.
 #}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_pending_target_groups() }}") }}
 with targets as (
 
     select
@@ -22,10 +29,19 @@ with targets as (
         value_high      as target_value_high,
         qualifier       as target_qualifier,
         report_id       as target_report_id
-    from {{ ref('int_indicator_values') }}
+    from {{ ref('int_indicator_values') }} as v
     where kind = 'target'
       and not is_multi_year
       and value_mid is not null
+    {% if is_incremental() %}
+      -- the groups the pre-hook deleted, or new ones: rebuilt whole
+      and not exists (
+          select 1 from {{ this }} as kept
+          where kept.indicator_id = v.indicator_id
+            and kept.measure is not distinct from v.measure
+            and kept.year = v.period_year
+      )
+    {% endif %}
 
 ),
 
