@@ -160,6 +160,7 @@ _MARKER_FIELDS = ("extract_version", "timed_out")
 def _fields(record: Any, names: tuple[str, ...]) -> dict | None:
     return {k: record[k] for k in names if k in record} if isinstance(record, dict) else None
 
+
 def _dump(obj: Any) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
