@@ -8,12 +8,13 @@
   have not changed since. So in an incremental build a generic test on such a model reads only those groups:
   dbt hands a generic test its model through get_where_subquery, overridden here (dbt's own version only applies
   the test's `where` config, which still applies, and names the subquery `dbt_subquery`, which would clash with
-  the alias the project's generic tests give their model: DuckDB needs no alias). Tests on seeds, views and table models, and singular tests,
-  always read the whole relation.
+  the alias the project's generic tests give their model: DuckDB needs no alias). Tests on seeds, views and table
+  models, and singular tests, always read the whole relation.
 
   What this leaves to the next full build: a key duplicated across a changed and an unchanged region (the fact
-  and report ids are hashes of the report's content, so only a loader fault could make one), and the comparison
-  groups of fct_cross_region that a pending region left (rebuilt from the other regions' rows, not tested).
+  and report ids are hashes of the report's content, so only a loader fault could make one), the comparison
+  groups of fct_cross_region that a pending region left, and the rows of other regions that fct_target_escalation
+  rebuilt in a pending region's target groups (it has no publish_rows_by: tested by region).
 #}
 {% macro default__get_where_subquery(relation) -%}
     {%- set conditions = [] -%}
