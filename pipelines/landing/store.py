@@ -50,12 +50,26 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _read_index(path: Path) -> dict[str, Any]:
-    """The last listing (empty when there is none or it cannot be read: every folder is listed)."""
+    """An index as written (empty when there is none or it cannot be read: every folder is listed)."""
     try:
         index = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return {}
     return index if isinstance(index, dict) else {}
+
+
+def _cached_folders(path: Path) -> tuple[dict[str, Any], int]:
+    """The folder entries of the index at ``path`` when it is of this version (else none), and the time before
+    which an entry's folder time can be trusted: :data:`RACY_MARGIN_NS` before the index was made."""
+    index = _read_index(path)
+    dirs = index.get("dirs") if index.get("version") == _INDEX_VERSION else None
+    made_at = index.get("made_at") if isinstance(index.get("made_at"), int) else 0
+    return (dirs if isinstance(dirs, dict) else {}), made_at - RACY_MARGIN_NS
+
+
+def _save_folders(path: Path, dirs: dict[str, list], made_at: int) -> None:
+    """Write the index :func:`_cached_folders` reads: ``dirs`` as found from ``made_at`` on."""
+    _write_index(path, {"version": _INDEX_VERSION, "made_at": made_at, "dirs": dirs})
 
 
 def _write_index(path: Path, index: dict[str, Any]) -> None:
@@ -84,8 +98,9 @@ def _list_folders(root: str, top: str, known: dict[str, Any], trusted_before: in
         except OSError:  # removed since its parent was listed
             continue
         entry = known.get(rel)
-        if not (_valid_folder_entry(entry) and entry[0] == mtime and mtime < trusted_before):
-            entry = _folder_entry(path, mtime, entry[2] if _valid_folder_entry(entry) else None)
+        valid = _valid_folder_entry(entry)
+        if not (valid and entry[0] == mtime and mtime < trusted_before):
+            entry = _folder_entry(path, mtime, entry[2] if valid else None)
             if entry is None:
                 continue
             relisted += 1
@@ -275,14 +290,11 @@ class LandingStore:
         partitions reading both files of every partition took 1.9–3.2 s."""
         _found, folders = self._listing()
         index_path = self.root / RECORDS_INDEX
-        index = _read_index(index_path)
-        known = index.get("dirs") if index.get("version") == _INDEX_VERSION else None
-        read_before = index.get("read_at") if isinstance(index.get("read_at"), int) else 0
+        known, trusted_before = _cached_folders(index_path)
         started = time.time_ns()
-        records, read = _folder_records(str(self.root), folders, known if isinstance(known, dict) else {},
-                                        trusted_before=read_before - RACY_MARGIN_NS)
-        if read or len(records) != len(known or {}):
-            _write_index(index_path, {"version": _INDEX_VERSION, "read_at": started, "dirs": records})
+        records, read = _folder_records(str(self.root), folders, known, trusted_before)
+        if read or len(records) != len(known):
+            _save_folders(index_path, records, started)
         return {rel: (entry[1][0], entry[1][1]) for rel, entry in records.items()}
 
     def partition_folder_key(self, partition_key: str) -> str:
@@ -295,14 +307,11 @@ class LandingStore:
         if not (self.root / "partitions").exists():
             return {}, {}
         index_path = self.root / READY_INDEX
-        index = _read_index(index_path)
-        known = index.get("dirs") if index.get("version") == _INDEX_VERSION else None
-        listed_before = index.get("listed_at") if isinstance(index.get("listed_at"), int) else 0
+        known, trusted_before = _cached_folders(index_path)
         started = time.time_ns()
-        seen, relisted = _list_folders(str(self.root), "partitions", known if isinstance(known, dict) else {},
-                                       trusted_before=listed_before - RACY_MARGIN_NS)
-        if relisted:  # also when nothing changed: a later listed_at lets the next listing trust those folders
-            _write_index(index_path, {"version": _INDEX_VERSION, "listed_at": started, "dirs": seen})
+        seen, relisted = _list_folders(str(self.root), "partitions", known, trusted_before)
+        if relisted:  # also when nothing changed: a later time lets the next listing trust those folders
+            _save_folders(index_path, seen, started)
         found = {marker[3]: StagedPartition(marker[3], marker[4], self.root / rel)
                  for rel, (_, _, marker) in seen.items() if marker is not None}
         return found, seen

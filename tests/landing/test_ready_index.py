@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.landing import store as store_module
-from pipelines.landing.store import READY_FILE, READY_INDEX, LandingStore
+from pipelines.landing.store import _INDEX_VERSION, READY_FILE, READY_INDEX, LandingStore
 
 HOUR_NS = 3600 * 10**9
 
@@ -127,8 +127,8 @@ def test_a_damaged_index_costs_reads_not_answers(tmp_path: Path) -> None:
     store.ready_partitions()
     index = tmp_path / "landing" / READY_INDEX
     for damage in ("not json", '["a list"]', '{"partitions/city/南京市/2024/ready.json": [1, 2]}',
-                   '{"version": 2, "listed_at": 1, "dirs": {"partitions": [1, "x", null]}}',
-                   '{"version": 2, "listed_at": "soon", "dirs": []}'):
+                   f'{{"version": {_INDEX_VERSION}, "made_at": 1, "dirs": {{"partitions": [1, "x", null]}}}}',
+                   f'{{"version": {_INDEX_VERSION}, "made_at": "soon", "dirs": []}}'):
         index.write_text(damage, encoding="utf-8")
         assert _listed(store) == {"city/南京市/2024": a}
 
